@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+// Berth: a Docker-compatible container engine. Module layers are described in DESIGN.md
+// (shared/DESIGN.md); each target depends only on targets listed above it.
+import PackageDescription
+
+let package = Package(
+    name: "Berth",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "berth", targets: ["berth"]),
+        .executable(name: "berthd", targets: ["berthd"]),
+        .executable(name: "berth-shim", targets: ["berth-shim"]),
+        .executable(name: "berth-runtime", targets: ["berth-runtime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        // The few syscalls Swift cannot make safely (clone, pivot_root, fd passing) and
+        // the system-library shims for libseccomp and libarchive.
+        .target(
+            name: "CBerth",
+            linkerSettings: [.linkedLibrary("seccomp"), .linkedLibrary("archive")]
+        ),
+        .target(name: "BerthSystem", dependencies: ["CBerth"]),
+        .target(name: "BerthOCI"),
+        .target(name: "BerthRuntime", dependencies: ["BerthSystem", "BerthOCI", "CBerth"]),
+        .target(name: "BerthImage", dependencies: ["BerthSystem", "BerthOCI", "CBerth"]),
+        .target(name: "BerthAPIModels", dependencies: ["BerthOCI"]),
+        .target(
+            name: "BerthAPI",
+            dependencies: [
+                "BerthAPIModels", "BerthSystem",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(name: "BerthClient", dependencies: ["BerthAPIModels", "BerthSystem"]),
+        .target(name: "BerthCLI", dependencies: ["BerthClient", "BerthAPIModels"]),
+
+        .executableTarget(name: "berth-runtime", dependencies: ["BerthRuntime"]),
+        .executableTarget(name: "berth-shim", dependencies: ["BerthRuntime"]),
+        .executableTarget(name: "berthd", dependencies: ["BerthAPI"]),
+        .executableTarget(name: "berth", dependencies: ["BerthCLI"]),
+
+        .testTarget(name: "BerthOCITests", dependencies: ["BerthOCI"]),
+        .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime", "BerthOCI"]),
+        .testTarget(name: "BerthImageTests", dependencies: ["BerthImage", "BerthOCI"]),
+        .testTarget(name: "BerthAPITests", dependencies: ["BerthAPI", "BerthClient", "BerthAPIModels"]),
+    ]
+)

@@ -1,0 +1,44 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// JSON coding shared by every OCI and Docker format: sorted keys so output is stable.
+public enum OCIJSON {
+    public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
+        try JSONDecoder().decode(type, from: Data(bytes))
+    }
+
+    public static func encode<T: Encodable>(_ value: T, pretty: Bool = false) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(value))
+    }
+
+    /// A decoding error as one line naming the field that failed, e.g.
+    /// `linux.namespaces[2].type: unknown namespace type "foo"`.
+    public static func describe(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "\(error)" }
+        func path(_ keys: [any CodingKey]) -> String {
+            var out = ""
+            for key in keys {
+                if let i = key.intValue { out += "[\(i)]" } else { out += (out.isEmpty ? "" : ".") + key.stringValue }
+            }
+            return out.isEmpty ? "(top level)" : out
+        }
+        switch error {
+        case .typeMismatch(let type, let ctx):
+            return "\(path(ctx.codingPath)): expected \(type)\(ctx.debugDescription.isEmpty ? "" : ": " + ctx.debugDescription)"
+        case .valueNotFound(_, let ctx):
+            return "\(path(ctx.codingPath)): missing value"
+        case .keyNotFound(let key, let ctx):
+            return "\(path(ctx.codingPath + [key])): missing required field"
+        case .dataCorrupted(let ctx):
+            if let underlying = ctx.underlyingError { return "\(path(ctx.codingPath)): invalid JSON: \(underlying)" }
+            return "\(path(ctx.codingPath)): \(ctx.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}

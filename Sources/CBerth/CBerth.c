@@ -1,0 +1,164 @@
+#define _GNU_SOURCE
+#include "CBerth.h"
+#include <sched.h>
+#include <errno.h>
+#include <string.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <sys/prctl.h>
+#include <sys/personality.h>
+#include <sys/sysmacros.h>
+#include <linux/capability.h>
+#include <linux/openat2.h>
+
+pid_t berth_clone(unsigned long flags) {
+    return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+}
+int berth_unshare(int flags) { return unshare(flags); }
+int berth_setns(int fd, int nstype) { return setns(fd, nstype); }
+int berth_pivot_root(const char *new_root, const char *put_old) {
+    return (int)syscall(SYS_pivot_root, new_root, put_old);
+}
+int berth_mount(const char *source, const char *target, const char *fstype,
+                unsigned long flags, const char *data) {
+    return mount(source, target, fstype, flags, data);
+}
+int berth_umount2(const char *target, int flags) { return umount2(target, flags); }
+int berth_sethostname(const char *name, size_t len) { return sethostname(name, len); }
+int berth_setdomainname(const char *name, size_t len) { return setdomainname(name, len); }
+int berth_personality(unsigned long persona) { return personality(persona) == -1 ? -1 : 0; }
+
+int berth_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5) {
+    return prctl(option, a2, a3, a4, a5);
+}
+int berth_set_name(const char *name) { return prctl(PR_SET_NAME, (unsigned long)name, 0, 0, 0); }
+
+int berth_capget(int pid, uint64_t *effective, uint64_t *permitted, uint64_t *inheritable) {
+    struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, pid };
+    struct __user_cap_data_struct data[2];
+    memset(data, 0, sizeof(data));
+    if (syscall(SYS_capget, &hdr, data) < 0) return -1;
+    *effective = ((uint64_t)data[1].effective << 32) | data[0].effective;
+    *permitted = ((uint64_t)data[1].permitted << 32) | data[0].permitted;
+    *inheritable = ((uint64_t)data[1].inheritable << 32) | data[0].inheritable;
+    return 0;
+}
+int berth_capset(uint64_t effective, uint64_t permitted, uint64_t inheritable) {
+    struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct data[2];
+    data[0].effective = (uint32_t)effective; data[1].effective = (uint32_t)(effective >> 32);
+    data[0].permitted = (uint32_t)permitted; data[1].permitted = (uint32_t)(permitted >> 32);
+    data[0].inheritable = (uint32_t)inheritable; data[1].inheritable = (uint32_t)(inheritable >> 32);
+    return (int)syscall(SYS_capset, &hdr, data);
+}
+int berth_cap_last_cap(void) {
+    FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "r");
+    int last = 40;
+    if (f) { if (fscanf(f, "%d", &last) != 1) last = 40; fclose(f); }
+    return last;
+}
+
+int berth_set_ctty(int fd) { return ioctl(fd, TIOCSCTTY, 0); }
+int berth_set_winsize(int fd, unsigned short rows, unsigned short cols) {
+    struct winsize ws = { .ws_row = rows, .ws_col = cols };
+    return ioctl(fd, TIOCSWINSZ, &ws);
+}
+int berth_get_winsize(int fd, unsigned short *rows, unsigned short *cols) {
+    struct winsize ws;
+    if (ioctl(fd, TIOCGWINSZ, &ws) < 0) return -1;
+    *rows = ws.ws_row; *cols = ws.ws_col;
+    return 0;
+}
+// Opens a pty pair from the devpts instance whose ptmx is `ptmx_dir_fd`/ptmx
+// (or /dev/ptmx when ptmx_dir_fd < 0). The slave path is written to slave_path.
+int berth_open_pty(int ptmx_dir_fd, int *master, char *slave_path, size_t slave_len) {
+    int m = ptmx_dir_fd >= 0 ? openat(ptmx_dir_fd, "ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
+                             : open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (m < 0) return -1;
+    int unlock = 0, n = 0;
+    if (ioctl(m, TIOCSPTLCK, &unlock) < 0 || ioctl(m, TIOCGPTN, &n) < 0) {
+        int e = errno; close(m); errno = e; return -1;
+    }
+    snprintf(slave_path, slave_len, "/dev/pts/%d", n);
+    *master = m;
+    return 0;
+}
+
+int berth_send_fd(int sock, int fd, const void *data, size_t len) {
+    char byte = 0;
+    struct iovec iov = { .iov_base = (void *)(len ? data : &byte), .iov_len = len ? len : 1 };
+    char cbuf[CMSG_SPACE(sizeof(int))];
+    memset(cbuf, 0, sizeof(cbuf));
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+    if (fd >= 0) {
+        msg.msg_control = cbuf; msg.msg_controllen = sizeof(cbuf);
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET; c->cmsg_type = SCM_RIGHTS; c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    }
+    ssize_t r;
+    do { r = sendmsg(sock, &msg, MSG_NOSIGNAL); } while (r < 0 && errno == EINTR);
+    return r < 0 ? -1 : 0;
+}
+ssize_t berth_recv_fd(int sock, int *fd, void *data, size_t len) {
+    struct iovec iov = { .iov_base = data, .iov_len = len };
+    char cbuf[CMSG_SPACE(sizeof(int))];
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+    *fd = -1;
+    ssize_t r;
+    do { r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC); } while (r < 0 && errno == EINTR);
+    if (r < 0) return -1;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) memcpy(fd, CMSG_DATA(c), sizeof(int));
+    }
+    return r;
+}
+static int fill_addr(struct sockaddr_un *a, const char *path) {
+    memset(a, 0, sizeof(*a));
+    a->sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof(a->sun_path)) { errno = ENAMETOOLONG; return -1; }
+    strcpy(a->sun_path, path);
+    return 0;
+}
+int berth_unix_connect(const char *path) {
+    struct sockaddr_un a;
+    if (fill_addr(&a, path) < 0) return -1;
+    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0) return -1;
+    int r;
+    do { r = connect(s, (struct sockaddr *)&a, sizeof(a)); } while (r < 0 && errno == EINTR);
+    if (r < 0) { int e = errno; close(s); errno = e; return -1; }
+    return s;
+}
+int berth_unix_listen(const char *path, int backlog) {
+    struct sockaddr_un a;
+    if (fill_addr(&a, path) < 0) return -1;
+    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0) return -1;
+    unlink(path);
+    if (bind(s, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(s, backlog) < 0) {
+        int e = errno; close(s); errno = e; return -1;
+    }
+    return s;
+}
+
+int berth_close_range_from(int first_fd, int keep_cloexec) {
+    // CLOSE_RANGE_CLOEXEC (4) marks instead of closing, so exec closes them.
+    return (int)syscall(SYS_close_range, (unsigned)first_fd, ~0U, keep_cloexec ? 4U : 0U);
+}
+int berth_openat2_in_root(int dirfd, const char *path, int flags) {
+    struct open_how how;
+    memset(&how, 0, sizeof(how));
+    how.flags = (uint64_t)flags;
+    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+    return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+}
+int berth_mknod(const char *path, mode_t mode, unsigned int major, unsigned int minor) {
+    return mknod(path, mode, makedev(major, minor));
+}
+int berth_pidfd_open(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
+int berth_ioctl_int(int fd, unsigned long request, int value) { return ioctl(fd, request, value); }
+
+uint32_t berth_scmp_act_errno(uint32_t code) { return SCMP_ACT_ERRNO(code); }
+uint32_t berth_scmp_act_trace(uint32_t code) { return SCMP_ACT_TRACE(code); }

@@ -1,0 +1,82 @@
+// CBerth: the syscalls Swift cannot make safely or cannot name (variadic calls,
+// CMSG macros, raw clone/pivot_root), and the libseccomp/libarchive headers.
+// Everything here is a thin, stateless wrapper; policy lives in Swift.
+#ifndef CBERTH_H
+#define CBERTH_H
+
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <signal.h>
+#include <seccomp.h>
+#include <archive.h>
+#include <archive_entry.h>
+
+// Namespace flags, spelled out so Swift sees them whatever the libc headers expose.
+static const unsigned long BERTH_CLONE_NEWNS = 0x00020000;
+static const unsigned long BERTH_CLONE_NEWCGROUP = 0x02000000;
+static const unsigned long BERTH_CLONE_NEWUTS = 0x04000000;
+static const unsigned long BERTH_CLONE_NEWIPC = 0x08000000;
+static const unsigned long BERTH_CLONE_NEWUSER = 0x10000000;
+static const unsigned long BERTH_CLONE_NEWPID = 0x20000000;
+static const unsigned long BERTH_CLONE_NEWNET = 0x40000000;
+
+static const int BERTH_O_PATH = 010000000;
+static const int BERTH_O_CLOEXEC = 02000000;
+static const int BERTH_O_NOFOLLOW = 0400000;
+static const int BERTH_O_DIRECTORY = 0200000;
+
+/// fork-like clone(2): returns 0 in the child, which continues on the caller's stack in
+/// the new namespaces. Only for single-threaded processes (berth-runtime, berth-shim).
+pid_t berth_clone(unsigned long flags);
+int berth_unshare(int flags);
+int berth_setns(int fd, int nstype);
+int berth_pivot_root(const char *new_root, const char *put_old);
+int berth_mount(const char *source, const char *target, const char *fstype,
+                unsigned long flags, const char *data);
+int berth_umount2(const char *target, int flags);
+int berth_sethostname(const char *name, size_t len);
+int berth_setdomainname(const char *name, size_t len);
+int berth_personality(unsigned long persona);
+
+// prctl(2) is variadic in libc.
+int berth_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5);
+int berth_set_name(const char *name);
+
+// Capabilities through the raw capget/capset syscalls (version 3, 64-bit sets).
+int berth_capget(int pid, uint64_t *effective, uint64_t *permitted, uint64_t *inheritable);
+int berth_capset(uint64_t effective, uint64_t permitted, uint64_t inheritable);
+int berth_cap_last_cap(void);
+
+// Terminals: ioctl(2) is variadic in libc.
+int berth_set_ctty(int fd);
+int berth_set_winsize(int fd, unsigned short rows, unsigned short cols);
+int berth_get_winsize(int fd, unsigned short *rows, unsigned short *cols);
+int berth_open_pty(int ptmx_dir_fd, int *master, char *slave_path, size_t slave_len);
+
+// Unix sockets with SCM_RIGHTS.
+int berth_send_fd(int sock, int fd, const void *data, size_t len);
+ssize_t berth_recv_fd(int sock, int *fd, void *data, size_t len);
+int berth_unix_connect(const char *path);
+int berth_unix_listen(const char *path, int backlog);
+
+// Misc.
+int berth_close_range_from(int first_fd, int keep_cloexec);
+int berth_openat2_in_root(int dirfd, const char *path, int flags);
+int berth_mknod(const char *path, mode_t mode, unsigned int major, unsigned int minor);
+int berth_pidfd_open(pid_t pid);
+int berth_ioctl_int(int fd, unsigned long request, int value);
+
+// libseccomp: SCMP_ACT_ERRNO/TRACE are macros with arguments.
+uint32_t berth_scmp_act_errno(uint32_t code);
+uint32_t berth_scmp_act_trace(uint32_t code);
+
+#endif
