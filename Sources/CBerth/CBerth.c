@@ -157,6 +157,9 @@ int berth_openat2_in_root(int dirfd, const char *path, int flags) {
 int berth_mknod(const char *path, mode_t mode, unsigned int major, unsigned int minor) {
     return mknod(path, mode, makedev(major, minor));
 }
+int berth_pipe2(int fds[2], int flags) { return pipe2(fds, flags); }
+int berth_setresuid(uid_t r, uid_t e, uid_t s) { return setresuid(r, e, s); }
+int berth_setresgid(gid_t r, gid_t e, gid_t s) { return setresgid(r, e, s); }
 int berth_pidfd_open(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
 int berth_ioctl_int(int fd, unsigned long request, int value) { return ioctl(fd, request, value); }
 

@@ -69,6 +69,9 @@ int berth_unix_connect(const char *path);
 int berth_unix_listen(const char *path, int backlog);
 
 // Misc.
+int berth_pipe2(int fds[2], int flags);
+int berth_setresuid(uid_t r, uid_t e, uid_t s);
+int berth_setresgid(gid_t r, gid_t e, gid_t s);
 int berth_close_range_from(int first_fd, int keep_cloexec);
 int berth_openat2_in_root(int dirfd, const char *path, int flags);
 int berth_mknod(const char *path, mode_t mode, unsigned int major, unsigned int minor);

@@ -1,0 +1,55 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Wall-clock time formatted without Foundation (helpers stay light).
+public enum WallClock {
+    /// Now as RFC 3339 with nanoseconds, UTC: `2026-11-23T14:53:38.123456789Z`.
+    public static func rfc3339Nano() -> String {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return format(seconds: Int(ts.tv_sec), nanos: Int(ts.tv_nsec))
+    }
+
+    public static func format(seconds: Int, nanos: Int) -> String {
+        var t = time_t(seconds)
+        var tm = tm()
+        gmtime_r(&t, &tm)
+        func pad(_ v: Int32, _ w: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, w - s.count)) + s
+        }
+        let ns = String(nanos)
+        let frac = String(repeating: "0", count: max(0, 9 - ns.count)) + ns
+        return "\(pad(tm.tm_year + 1900, 4))-\(pad(tm.tm_mon + 1, 2))-\(pad(tm.tm_mday, 2))T"
+            + "\(pad(tm.tm_hour, 2)):\(pad(tm.tm_min, 2)):\(pad(tm.tm_sec, 2)).\(frac)Z"
+    }
+
+    /// Monotonic milliseconds, for timeouts.
+    public static func monotonicMillis() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+}
+
+/// Facts about a process from /proc.
+public enum ProcFS {
+    /// Field 3 (state) and field 22 (start time in clock ticks) of /proc/PID/stat.
+    public static func stat(_ pid: Int32) -> (state: Character, startTime: UInt64)? {
+        guard let text = try? Files.readString("/proc/\(pid)/stat"),
+              let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        // fields[0] is the state (field 3); start time is field 22 → index 19.
+        guard fields.count > 19, let state = fields[0].first, let start = UInt64(fields[19]) else { return nil }
+        return (state, start)
+    }
+
+    /// True when `pid` is alive (not a zombie) and, if given, started at `startTime`.
+    public static func isAlive(_ pid: Int32, startTime: UInt64?) -> Bool {
+        guard let s = stat(pid) else { return false }
+        if s.state == "Z" || s.state == "X" { return false }
+        if let startTime, s.startTime != startTime { return false }
+        return true
+    }
+}
