@@ -65,6 +65,7 @@ public struct Runtime: Sendable {
             try cgroup.apply(CgroupResources(spec: bundle.spec.linux?.resources, defaultDevices: true))
             let fifo = store.fifoPath(id)
             try sys("mkfifo", path: fifo) { mkfifo(fifo, 0o622) }
+            try sys("chmod", path: fifo) { chmod(fifo, 0o622) }   // past the umask: any container user writes it
             let fifoFD = try FD.open(fifo, BERTH_O_PATH)
             defer { close(fifoFD) }
             pid = try spawnInit(id: id, bundle: bundle, cgroup: cgroup, fifoFD: fifoFD, options: options) { pid in

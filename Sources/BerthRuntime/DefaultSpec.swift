@@ -1,4 +1,5 @@
 import BerthOCI
+import BerthSystem
 
 extension Spec {
     /// The paths runc and Docker mask in every container.
@@ -44,5 +45,33 @@ extension Spec {
                               noNewPrivileges: true)
         return Spec(ociVersion: "1.2.0", process: process, root: Root(path: "rootfs", readonly: true),
                     hostname: "berth", mounts: defaultMounts, linux: linux)
+    }
+
+    /// What Docker gives a container by default: its capability set, its seccomp profile,
+    /// the masked and read-only paths, and no_new_privs off.
+    public static func dockerDefault(args: [String], terminal: Bool = false) throws -> Spec {
+        var spec = runtimeDefault(args: args, terminal: terminal)
+        let caps = BerthSystem.Capabilities.dockerDefault
+        spec.process?.capabilities = Capabilities(bounding: caps, effective: caps, permitted: caps)
+        spec.process?.noNewPrivileges = false
+        spec.process?.env = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]
+        spec.root?.readonly = false
+        spec.linux?.seccomp = try DockerSeccompProfile.dockerDefault().oci(capabilities: caps, arch: hostArch,
+                                                                           kernel: kernelVersion)
+        return spec
+    }
+
+    static var hostArch: String {
+        #if arch(arm64)
+        return "arm64"
+        #else
+        return "amd64"
+        #endif
+    }
+
+    static var kernelVersion: (Int, Int) {
+        let release = (try? Files.readString("/proc/sys/kernel/osrelease")) ?? "0.0"
+        let parts = release.split(whereSeparator: { $0 == "." || $0 == "-" }).prefix(2).compactMap { Int($0) }
+        return (parts.first ?? 0, parts.count > 1 ? parts[1] : 0)
     }
 }

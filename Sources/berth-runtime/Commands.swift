@@ -73,10 +73,13 @@ enum Commands {
             print(Features.json())
         case "spec":
             let f = try parseFlags(args, [FlagSpec(names: ["bundle", "b"], takesValue: true),
-                                          FlagSpec(names: ["rootless"], takesValue: false)])
+                                          FlagSpec(names: ["rootless"], takesValue: false),
+                                          FlagSpec(names: ["docker-defaults"], takesValue: false)])
             let path = Files.join(f.string("bundle") ?? ".", "config.json")
             if Files.exists(path) { throw UsageError("File \(path) exists. Remove it first") }
-            try Files.write(path, try OCIJSON.encode(Spec.runtimeDefault(), pretty: true) + [10])
+            // --docker-defaults (Berth's own): Docker's capabilities, seccomp profile and masks.
+            let spec = f.bool("docker-defaults") ? try Spec.dockerDefault(args: ["sh"]) : Spec.runtimeDefault()
+            try Files.write(path, try OCIJSON.encode(spec, pretty: true) + [10])
         default:
             throw UsageError("no such command: \(command)")
         }

@@ -109,7 +109,10 @@ enum ContainerInit {
         close(ctx.syncFD)
 
         if let fifo = ctx.fifoFD {
-            // Blocks until `start` opens the FIFO for reading (runc's exec.fifo).
+            // Blocks until `start` opens the FIFO for reading (runc's exec.fifo). After a
+            // switch to another user the process is not dumpable and /proc/self/fd belongs
+            // to root; the exec below resets dumpability from the program anyway.
+            _ = berth_prctl(4 /* PR_SET_DUMPABLE */, 1, 0, 0, 0)
             let w = open("/proc/self/fd/\(fifo)", O_WRONLY | O_CLOEXEC)
             if w < 0 { fatal("open exec fifo: \(String(cString: strerror(errno)))") }
             _ = write(w, "0", 1)
