@@ -70,6 +70,8 @@ extension Runtime {
             }
             if let pidFile = options.pidFile { try Files.writeAtomic(Files.absolute(pidFile), Array("\(pid)".utf8)) }
             try channel.send(.ack)
+            // EOF once the process has dropped PDEATHSIG and exec'd (the socket is close-on-exec).
+            _ = try? channel.receive()
         } catch {
             Glibc.kill(pid, SIGKILL)
             _ = Runtime.reap(pid)

@@ -150,6 +150,8 @@ public struct Runtime: Sendable {
                 case .created:
                     try recorded(pid)
                     try channel.send(.ack)
+                    // The init drops PDEATHSIG and then closes its end: only then may we exit.
+                    _ = try? channel.receive()
                     return pid
                 case .failed(let failure):
                     _ = Runtime.reap(pid)
