@@ -35,6 +35,7 @@ public enum OCIJSON {
         case .keyNotFound(let key, let ctx):
             return "\(path(ctx.codingPath + [key])): missing required field"
         case .dataCorrupted(let ctx):
+            if ctx.codingPath.isEmpty { return "invalid JSON: \(ctx.underlyingError.map { "\($0)" } ?? ctx.debugDescription)" }
             if let underlying = ctx.underlyingError { return "\(path(ctx.codingPath)): invalid JSON: \(underlying)" }
             return "\(path(ctx.codingPath)): \(ctx.debugDescription)"
         @unknown default:
