@@ -17,15 +17,15 @@ let package = Package(
     ],
     targets: [
         // The few syscalls Swift cannot make safely (clone, pivot_root, fd passing) and
-        // the system-library shims for libseccomp and libarchive.
-        .target(
-            name: "CBerth",
-            linkerSettings: [.linkedLibrary("seccomp"), .linkedLibrary("archive")]
-        ),
+        // the libseccomp shim.
+        .target(name: "CBerth", linkerSettings: [.linkedLibrary("seccomp")]),
+        // libarchive, kept apart so the runtime and the shim don't load it (and its
+        // libxml2/ICU dependencies) at every container start.
+        .target(name: "CArchive", linkerSettings: [.linkedLibrary("archive")]),
         .target(name: "BerthSystem", dependencies: ["CBerth"]),
         .target(name: "BerthOCI"),
         .target(name: "BerthRuntime", dependencies: ["BerthSystem", "BerthOCI", "CBerth"]),
-        .target(name: "BerthImage", dependencies: ["BerthSystem", "BerthOCI", "CBerth"]),
+        .target(name: "BerthImage", dependencies: ["BerthSystem", "BerthOCI", "CBerth", "CArchive"]),
         .target(name: "BerthAPIModels", dependencies: ["BerthOCI"]),
         .target(
             name: "BerthAPI",

@@ -10,6 +10,8 @@ public struct Bundle: Sendable {
     public let spec: Spec
     /// The root filesystem, absolute.
     public let rootfs: String
+    /// config.json as read (or as encoded from `spec`).
+    public let configBytes: [UInt8]
 
     /// Reads and checks `config.json`; every failure is one line naming the field.
     public init(path: String) throws {
@@ -23,13 +25,14 @@ public struct Bundle: Sendable {
         do { spec = try OCIJSON.decode(Spec.self, from: bytes) } catch {
             throw RuntimeError.invalidBundle("config.json: \(OCIJSON.describe(error))")
         }
-        try self.init(path: bundle, spec: spec)
+        try self.init(path: bundle, spec: spec, bytes: bytes)
     }
 
     /// Checks a spec already in memory against the bundle directory.
-    public init(path: String, spec: Spec) throws {
+    public init(path: String, spec: Spec, bytes: [UInt8]? = nil) throws {
         self.path = Files.absolute(path)
         self.spec = spec
+        self.configBytes = try bytes ?? OCIJSON.encode(spec)
         guard let root = spec.root else { throw RuntimeError.invalidBundle("config.json: root: missing required field") }
         let rootfs = root.path.hasPrefix("/") ? root.path : Files.join(self.path, root.path)
         guard Files.isDirectory(rootfs) else {

@@ -18,8 +18,7 @@ public struct ExecOptions: Sendable {
 extension Runtime {
     /// The container's own process settings, for `exec` with plain arguments.
     public func defaultProcess(_ id: String) throws -> Spec.Process {
-        let record = try store.load(id)
-        guard var p = record.spec.process else { throw RuntimeError.invalidState("container \(id) has no process") }
+        guard var p = try store.spec(id).process else { throw RuntimeError.invalidState("container \(id) has no process") }
         p.terminal = false
         p.consoleSize = nil
         return p
@@ -33,6 +32,7 @@ extension Runtime {
         guard status == "running", let target = record.pid else {
             throw RuntimeError.invalidState("cannot exec in a \(status) container")
         }
+        let seccomp = try store.spec(id).linux?.seccomp
         let joins = try Runtime.namespacesToJoin(of: target)
         for (type, fd) in joins where type == .pid {
             try sys("setns", path: "/proc/\(target)/ns/pid") { berth_setns(fd, Int32(BERTH_CLONE_NEWPID)) }
@@ -52,7 +52,8 @@ extension Runtime {
         let pid = berth_clone(0)
         if pid < 0 { throw SyscallError(syscall: "clone", code: errno) }
         if pid == 0 {
-            ExecInit.main(process: options.process, seccomp: record.spec.linux?.seccomp, joins: joins,
+            ExecInit.main(process: options.process, seccomp: seccomp, joins: joins,
+                          cgroup: Cgroup(path: record.cgroupPath),
                           syncFD: childEnd, consoleFD: consoleFD, preserveFDs: options.preserveFDs)
         }
         close(childEnd)
@@ -61,7 +62,6 @@ extension Runtime {
         let channel = SyncChannel(fd: parentEnd)
         defer { close(parentEnd) }
         do {
-            try Cgroup(path: record.cgroupPath).add(pid: pid)
             try channel.send(.go)
             switch try channel.receive() {
             case .created: break
@@ -105,10 +105,12 @@ extension Runtime {
 /// The child side of `exec`: enter the namespaces, become the process, exec.
 enum ExecInit {
     static func main(process: Spec.Process, seccomp: Spec.Seccomp?, joins: [(Spec.NamespaceType, Int32)],
-                     syncFD: Int32, consoleFD: Int32?, preserveFDs: Int) -> Never {
+                     cgroup: Cgroup, syncFD: Int32, consoleFD: Int32?, preserveFDs: Int) -> Never {
         let channel = SyncChannel(fd: syncFD)
         do {
             _ = berth_prctl(1, UInt(SIGKILL), 0, 0, 0)
+            // Still in the host's mount namespace: join the container's cgroup first.
+            try stage("join cgroup") { try cgroup.addSelf() }
             guard case .go = try channel.receive() else { throw ChildFailure(stage: "exec", message: "sync: expected go") }
             for (type, fd) in joins where type != .pid {
                 try stage("join \(type.rawValue) namespace") { try sys("setns") { berth_setns(fd, 0) } }

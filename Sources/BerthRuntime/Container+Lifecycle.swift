@@ -8,7 +8,7 @@ import CBerth
 extension Runtime {
     /// Releases a created container's init to run the user program, then runs the
     /// poststart hooks.
-    public func start(_ id: String) throws {
+    public func start(_ id: String, spec known: Spec? = nil) throws {
         let record = try store.load(id)
         let status = status(of: record)
         guard status == "created", let pid = record.pid else {
@@ -32,9 +32,11 @@ extension Runtime {
             }
         }
         unlink(fifo)
+        let hooks = try (known ?? store.spec(id)).hooks?.poststart
+        guard let hooks, !hooks.isEmpty else { return }
         let state = ContainerState(id: id, status: "running", pid: pid, bundle: record.bundle,
-                                   annotations: record.spec.annotations)
-        do { try Hooks.run(record.spec.hooks?.poststart, "poststart", state: state) } catch {
+                                   annotations: record.annotations)
+        do { try Hooks.run(hooks, "poststart", state: state) } catch {
             // The spec: a failing poststart hook is logged; the container keeps running.
             Log.warn("\(error)")
         }
@@ -54,7 +56,7 @@ extension Runtime {
 
     /// Removes a container: its processes (with `force`, or when only created), cgroup and
     /// state directory; then runs the poststop hooks.
-    public func delete(_ id: String, force: Bool) throws {
+    public func delete(_ id: String, force: Bool, spec known: Spec? = nil) throws {
         try StateStore.validate(id: id)
         guard Files.exists(store.dir(id)) else { throw RuntimeError.notFound(id) }
         guard let record = try? store.load(id) else {
@@ -75,15 +77,21 @@ extension Runtime {
         for p in cgroup.pids() { Glibc.kill(p, SIGKILL) }
         if let pid = record.pid { waitGone(pid, startTime: record.pidStartTime) }
         try cgroup.destroy()
+        let hooks = (known ?? (try? store.spec(id)))?.hooks?.poststop
         try store.remove(id)
+        guard let hooks, !hooks.isEmpty else { return }
         let state = ContainerState(id: id, status: "stopped", pid: record.pid, bundle: record.bundle,
-                                   annotations: record.spec.annotations)
-        do { try Hooks.run(record.spec.hooks?.poststop, "poststop", state: state) } catch { Log.warn("\(error)") }
+                                   annotations: record.annotations)
+        do { try Hooks.run(hooks, "poststop", state: state) } catch { Log.warn("\(error)") }
     }
 
     /// Waits up to 10 s for a process that is not our child to exit.
     func waitGone(_ pid: Int32, startTime: UInt64?) {
-        for _ in 0..<2000 where ProcFS.isAlive(pid, startTime: startTime) { usleep(5000) }
+        var tries = 0
+        while tries < 2000 && ProcFS.isAlive(pid, startTime: startTime) {
+            usleep(5000)
+            tries += 1
+        }
     }
 
     public func pause(_ id: String) throws {
@@ -101,18 +109,19 @@ extension Runtime {
 
     /// Changes the cgroup limits of a container.
     public func update(_ id: String, resources: Spec.Resources) throws {
-        var record = try store.load(id)
+        let record = try store.load(id)
         guard status(of: record) != "stopped" else { throw RuntimeError.invalidState("container not running") }
         try Cgroup(path: record.cgroupPath).apply(CgroupResources(spec: resources, defaultDevices: false))
-        var linux = record.spec.linux ?? Spec.Linux()
+        var spec = try store.spec(id)
+        var linux = spec.linux ?? Spec.Linux()
         var merged = linux.resources ?? Spec.Resources()
         if resources.memory != nil { merged.memory = resources.memory }
         if resources.cpu != nil { merged.cpu = resources.cpu }
         if resources.pids != nil { merged.pids = resources.pids }
         if resources.blockIO != nil { merged.blockIO = resources.blockIO }
         linux.resources = merged
-        record.spec.linux = linux
-        try store.save(record)
+        spec.linux = linux
+        try store.saveConfig(id, try OCIJSON.encode(spec))
     }
 
     /// The host pids of the container's processes.

@@ -13,14 +13,14 @@ extension Runtime {
     /// signals (and proxying its terminal when there is no console socket), then delete it.
     /// Returns the container's exit code (128 + signal when killed).
     public func run(id: String, options: CreateOptions, detach: Bool) throws -> Int32 {
+        let bundle = try Bundle(path: options.bundle)
         if detach {
-            try create(id: id, options: options)
-            try start(id)
+            try create(id: id, options: options, bundle: bundle)
+            try start(id, spec: bundle.spec)
             return 0
         }
         var opts = options
         var terminal: TerminalProxy? = nil
-        let bundle = try Bundle(path: options.bundle)
         if bundle.spec.process?.terminal == true && options.consoleSocket == nil {
             let (ours, theirs) = try SyncChannel.pair()
             opts.consoleFD = theirs
@@ -28,7 +28,7 @@ extension Runtime {
         }
         let pid: Int32
         do {
-            pid = try create(id: id, options: opts)
+            pid = try create(id: id, options: opts, bundle: bundle)
         } catch {
             if let fd = opts.consoleFD { close(fd) }
             throw error
@@ -37,13 +37,13 @@ extension Runtime {
         var master: Int32 = -1
         if let t = terminal { master = try t.receiveMaster() }
         Runtime.forwardSignals(to: pid)
-        do { try start(id) } catch {
-            try? delete(id, force: true)
+        do { try start(id, spec: bundle.spec) } catch {
+            try? delete(id, force: true, spec: bundle.spec)
             throw error
         }
         if master >= 0 { TerminalProxy.pump(master: master, child: pid) }
         let code = Runtime.waitExitCode(pid)
-        try? delete(id, force: true)
+        try? delete(id, force: true, spec: bundle.spec)
         return code
     }
 

@@ -35,15 +35,15 @@ public struct Runtime: Sendable {
         let record = try store.load(id)
         let status = status(of: record)
         return ContainerState(id: id, status: status, pid: status == "stopped" ? 0 : record.pid,
-                              bundle: record.bundle, annotations: record.spec.annotations)
+                              bundle: record.bundle, annotations: record.annotations)
     }
 
     /// Creates the container: namespaces, cgroup, mounts, and an init process waiting on
     /// the exec FIFO. Returns the init's host pid. On any failure nothing is left behind.
     @discardableResult
-    public func create(id: String, options: CreateOptions) throws -> Int32 {
+    public func create(id: String, options: CreateOptions, bundle parsed: Bundle? = nil) throws -> Int32 {
         try StateStore.validate(id: id)
-        let bundle = try Bundle(path: options.bundle)
+        let bundle = try parsed ?? Bundle(path: options.bundle)
         guard bundle.spec.process != nil else { throw RuntimeError.invalidBundle("config.json: process: missing required field") }
         guard bundle.has(.mount) else {
             throw RuntimeError.invalidBundle("config.json: linux.namespaces: a mount namespace is required")
@@ -56,11 +56,12 @@ public struct Runtime: Sendable {
         }
         var record = ContainerRecord(id: id, bundle: bundle.path, rootfs: bundle.rootfs, pid: nil, pidStartTime: nil,
                                      created: WallClock.rfc3339Nano(), cgroupPath: cgroupPath,
-                                     owner: "root", spec: bundle.spec)
+                                     owner: "root", annotations: bundle.spec.annotations)
         let cgroup = Cgroup(path: cgroupPath)
         var pid: Int32 = -1
         do {
             try store.save(record)   // first, so `delete --force` can clean up after a kill -9
+            try store.saveConfig(id, bundle.configBytes)
             try cgroup.create()
             try cgroup.apply(CgroupResources(spec: bundle.spec.linux?.resources, defaultDevices: true))
             let fifo = store.fifoPath(id)
@@ -123,13 +124,16 @@ public struct Runtime: Sendable {
         joins.sort { Runtime.joinOrder($0.type) < Runtime.joinOrder($1.type) }
         let ctx = InitContext(id: id, bundle: bundle, cgroup: cgroup, syncFD: childEnd, fifoFD: fifoFD,
                               consoleSocket: consoleFD, noPivot: options.noPivot, preserveFDs: options.preserveFDs,
-                              joins: joins, newNamespaces: created)
+                              joins: joins, newNamespaces: created,
+                              selfAttachCgroup: !created.contains(.user) && !joins.contains { $0.type == .user })
         let pid = berth_clone(flags)
         if pid < 0 { close(childEnd); throw SyscallError(syscall: "clone", code: errno) }
         if pid == 0 { ContainerInit.main(ctx) }
         close(childEnd)
         do {
-            try cgroup.add(pid: pid)
+            // The init joins its cgroup itself (cheaper, see Cgroup.addSelf) unless it is
+            // already in a new user namespace, where host cgroup files are not its to write.
+            if !ctx.selfAttachCgroup { try cgroup.add(pid: pid) }
             if created.contains(.user) { try writeIDMaps(pid: pid, linux: bundle.spec.linux) }
             if let adj = bundle.spec.process?.oomScoreAdj {
                 try Files.writeExisting("/proc/\(pid)/oom_score_adj", "\(adj)")

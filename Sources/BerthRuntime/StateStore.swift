@@ -16,7 +16,7 @@ public struct ContainerRecord: Codable, Sendable {
     public var created: String
     public var cgroupPath: String
     public var owner: String
-    public var spec: Spec
+    public var annotations: [String: String]?
 }
 
 /// The runtime's state directory (`--root`), one subdirectory per container.
@@ -28,6 +28,18 @@ public struct StateStore: Sendable {
     public func dir(_ id: String) -> String { root + "/" + id }
     func statePath(_ id: String) -> String { dir(id) + "/state.json" }
     func fifoPath(_ id: String) -> String { dir(id) + "/exec.fifo" }
+    func configPath(_ id: String) -> String { dir(id) + "/config.json" }
+
+    /// Keeps the container's config as given (hooks, process defaults for exec, limits),
+    /// copied rather than re-encoded: creation is a hot path.
+    func saveConfig(_ id: String, _ bytes: [UInt8]) throws {
+        try Files.writeAtomic(configPath(id), bytes, mode: 0o600, durable: false)
+    }
+
+    /// The container's config, decoded.
+    public func spec(_ id: String) throws -> Spec {
+        try OCIJSON.decode(Spec.self, from: try Files.read(configPath(id)))
+    }
 
     /// Container IDs may not name paths.
     static func validate(id: String) throws {
@@ -47,7 +59,8 @@ public struct StateStore: Sendable {
     }
 
     func save(_ record: ContainerRecord) throws {
-        try Files.writeAtomic(statePath(record.id), try OCIJSON.encode(record), mode: 0o600)
+        // Runtime state lives in /run (tmpfs) and dies with the boot, as runc's does.
+        try Files.writeAtomic(statePath(record.id), try OCIJSON.encode(record), mode: 0o600, durable: false)
     }
 
     public func load(_ id: String) throws -> ContainerRecord {

@@ -57,8 +57,10 @@ public enum Capabilities {
         try sys("capset") { berth_capset(effective, permitted, inheritable) }
         // PR_CAP_AMBIENT = 47, PR_CAP_AMBIENT_RAISE = 2, PR_CAP_AMBIENT_CLEAR_ALL = 4
         _ = berth_prctl(47, 4, 0, 0, 0)
+        // An ambient capability must also be permitted and inheritable; like runc, skip the
+        // ones the kernel refuses rather than failing the container.
         for cap in 0...lastCap where ambient & (1 << UInt64(cap)) != 0 {
-            try sys("prctl(PR_CAP_AMBIENT_RAISE)") { berth_prctl(47, 2, UInt(cap), 0, 0) }
+            _ = berth_prctl(47, 2, UInt(cap), 0, 0)
         }
     }
 

@@ -30,13 +30,15 @@ public enum Files {
         try FD.writeAll(fd.raw, Array(string.utf8), path: path)
     }
 
-    /// Writes atomically: a temporary file in the same directory, fsync, rename.
-    public static func writeAtomic(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws {
+    /// Writes atomically: a temporary file in the same directory, then rename. With
+    /// `durable` (the default) the data is fsync'd first, so a crash leaves the old or the
+    /// new file whole; runtime state on tmpfs (/run) skips that.
+    public static func writeAtomic(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644, durable: Bool = true) throws {
         let tmp = path + ".tmp-\(getpid())"
         do {
             let fd = OwnedFD(try FD.open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode: mode))
             try FD.writeAll(fd.raw, bytes, path: tmp)
-            try sys("fsync", path: tmp) { fsync(fd.raw) }
+            if durable { try sys("fsync", path: tmp) { fsync(fd.raw) } }
         }
         try sys("rename", path: path) { rename(tmp, path) }
     }

@@ -25,6 +25,11 @@ public enum WallClock {
             + "\(pad(tm.tm_hour, 2)):\(pad(tm.tm_min, 2)):\(pad(tm.tm_sec, 2)).\(frac)Z"
     }
 
+    public static func monotonicMicros() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Int64(ts.tv_sec) * 1000_000 + Int64(ts.tv_nsec) / 1_000
+    }
     /// Monotonic milliseconds, for timeouts.
     public static func monotonicMillis() -> Int64 {
         var ts = timespec()

@@ -19,6 +19,8 @@ struct InitContext {
     /// Namespaces to join by path, in the order to join them.
     var joins: [(type: Spec.NamespaceType, path: String)]
     var newNamespaces: Set<Spec.NamespaceType>
+    /// Whether the init moves itself into its cgroup (see `Cgroup.addSelf`).
+    var selfAttachCgroup: Bool
 }
 
 /// The container's pid 1 before it becomes the user's program: runs in the new namespaces
@@ -41,6 +43,7 @@ enum ContainerInit {
         guard let process = spec.process else { throw ChildFailure(stage: "init", message: "config.json: process: missing") }
         // Die with the runtime until it has recorded us.
         _ = berth_prctl(1 /* PR_SET_PDEATHSIG */, UInt(SIGKILL), 0, 0, 0)
+        if ctx.selfAttachCgroup { try stage("join cgroup") { try ctx.cgroup.addSelf() } }
         guard case .go = try channel.receive() else { throw ChildFailure(stage: "init", message: "sync: expected go") }
 
         for join in ctx.joins {

@@ -1,5 +1,6 @@
 // CBerth: the syscalls Swift cannot make safely or cannot name (variadic calls,
-// CMSG macros, raw clone/pivot_root), and the libseccomp/libarchive headers.
+// CMSG macros, raw clone/pivot_root), and the libseccomp header. libarchive has its own
+// module (CArchive) so that the runtime and the shim do not load it.
 // Everything here is a thin, stateless wrapper; policy lives in Swift.
 #ifndef CBERTH_H
 #define CBERTH_H
@@ -17,8 +18,6 @@
 #include <unistd.h>
 #include <signal.h>
 #include <seccomp.h>
-#include <archive.h>
-#include <archive_entry.h>
 
 // Namespace flags, spelled out so Swift sees them whatever the libc headers expose.
 static const unsigned long BERTH_CLONE_NEWNS = 0x00020000;
