@@ -57,7 +57,8 @@ class Runtime:
     def run(self, *args, check=False, timeout=60, **kw):
         """Runs a runtime command. `create` and `run -d` leave the container holding the
         stdio they were given, so those get files rather than pipes."""
-        if args and (args[0] == "create" or (args[0] == "run" and "-d" in args)):
+        detached = "-d" in args or "--detach" in args
+        if args and (args[0] == "create" or (args[0] in ("run", "exec") and detached)):
             with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
                 p = subprocess.run(self.cmd(*args), stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                                    text=True, timeout=timeout, **kw)
