@@ -180,3 +180,4 @@ int berth_mknodat(int dirfd, const char *name, mode_t mode, unsigned int major, 
 }
 unsigned int berth_major(dev_t dev) { return major(dev); }
 unsigned int berth_minor(dev_t dev) { return minor(dev); }
+int berth_syncfs(int fd) { return syncfs(fd); }

@@ -84,6 +84,8 @@ ssize_t berth_lgetxattr(const char *path, const char *name, void *value, size_t 
 int berth_mknodat(int dirfd, const char *name, mode_t mode, unsigned int major, unsigned int minor);
 unsigned int berth_major(dev_t dev);
 unsigned int berth_minor(dev_t dev);
+// syncfs(2) needs _GNU_SOURCE, which Swift's Glibc module does not define.
+int berth_syncfs(int fd);
 
 // libseccomp: SCMP_ACT_ERRNO/TRACE are macros with arguments.
 uint32_t berth_scmp_act_errno(uint32_t code);
