@@ -169,7 +169,11 @@ struct TarEntry {
             var size = 0
             while archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK, let name {
                 let bytes = value.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) } ?? []
-                xattrs.append((String(cString: name), bytes))
+                let key = String(cString: name)
+                // libarchive's pax writer stores each attribute twice (LIBARCHIVE.xattr.* and
+                // SCHILY.xattr.*) and its reader reports both.
+                xattrs.removeAll { $0.name == key }
+                xattrs.append((key, bytes))
             }
         }
     }
