@@ -22,6 +22,10 @@ final class DecompressedStream {
     private(set) var hasher = DigestHasher()
     /// A failure inside the read callback, rethrown by the reader that saw -1.
     var failure: LayerError?
+    /// Sees every uncompressed chunk (e.g. to store a recompressed copy); its error stops the read.
+    var observer: ((UnsafeRawBufferPointer) throws -> Void)?
+    /// The observer's error.
+    var observerError: (any Error)?
 
     init(fd: Int32) throws {
         raw = archive_read_new()
@@ -64,6 +68,14 @@ final class DecompressedStream {
             if size > 0, let buf {
                 let chunk = UnsafeRawBufferPointer(start: buf, count: size)
                 hasher.update(chunk)
+                if let observer {
+                    do { try observer(chunk) } catch {
+                        observerError = error
+                        failure = .archive(operation: "read layer", message: "\(error)")
+                        eof = true
+                        return nil
+                    }
+                }
                 return chunk
             }
         }
@@ -73,6 +85,7 @@ final class DecompressedStream {
     /// Reads (and hashes) whatever the tar reader left: padding after the end-of-archive mark.
     func drain() throws {
         while next() != nil {}
+        if let observerError { throw observerError }
         if let failure { throw failure }
     }
 }
@@ -126,9 +139,10 @@ final class TarReader {
         }
     }
 
-    private func failure(_ op: String) -> LayerError {
+    private func failure(_ op: String) -> any Error {
+        if let e = stream.observerError { return e }
         if let f = stream.failure { return f }
-        return .archive(operation: op, message: archiveMessage(archive))
+        return LayerError.archive(operation: op, message: archiveMessage(archive))
     }
 }
 
