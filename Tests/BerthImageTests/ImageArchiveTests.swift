@@ -178,3 +178,21 @@ import Testing
         #expect(throws: LayerError.self) { _ = try ImageArchive.importRootfs(path: tmp.sub("junk"), content: s.content, images: s.images) }
     }
 }
+
+@Suite struct ImageGarbageTests {
+    let tmp = TempDir()
+
+    @Test func garbageCollectionKeepsWhatImagesNeed() throws {
+        let content = try ContentStores.local(root: tmp.path)
+        let images = try ImageStores.local(root: tmp.path)
+        let rootfs = try makeTar(tmp.sub("rootfs.tar")) { try $0.file("a", "a") }
+        let img = try ImageArchive.importRootfs(path: rootfs, content: content, images: images)
+        let junk = try content.write(Array("unreferenced".utf8))
+        let keep = try images.referencedBlobs(in: content)
+        #expect(keep.count == 3)                            // manifest, config, layer
+        let report = try content.garbageCollect(keeping: keep)
+        #expect(report.removed == [junk.digest])
+        let record = try images.image(id: img.id)!
+        #expect(try record.chainIDs(in: content) == (try record.config(in: content).rootfs.diffIDs))
+    }
+}
