@@ -14,6 +14,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // The few syscalls Swift cannot make safely (clone, pivot_root, fd passing) and
@@ -25,7 +26,10 @@ let package = Package(
         .target(name: "BerthSystem", dependencies: ["CBerth"]),
         .target(name: "BerthOCI"),
         .target(name: "BerthRuntime", dependencies: ["BerthSystem", "BerthOCI", "CBerth"]),
-        .target(name: "BerthImage", dependencies: ["BerthSystem", "BerthOCI", "CBerth", "CArchive"]),
+        .target(
+            name: "BerthImage",
+            dependencies: ["BerthSystem", "BerthOCI", "CBerth", "CArchive", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(name: "BerthAPIModels", dependencies: ["BerthOCI"]),
         .target(
             name: "BerthAPI",
@@ -46,7 +50,7 @@ let package = Package(
 
         .testTarget(name: "BerthOCITests", dependencies: ["BerthOCI"]),
         .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime", "BerthOCI"]),
-        .testTarget(name: "BerthImageTests", dependencies: ["BerthImage", "BerthOCI"]),
+        .testTarget(name: "BerthImageTests", dependencies: ["BerthImage", "BerthOCI", "BerthSystem", "CBerth", "CArchive"]),
         .testTarget(name: "BerthAPITests", dependencies: ["BerthAPI", "BerthClient", "BerthAPIModels"]),
     ]
 )

@@ -165,3 +165,22 @@ int berth_ioctl_int(int fd, unsigned long request, int value) { return ioctl(fd,
 
 uint32_t berth_scmp_act_errno(uint32_t code) { return SCMP_ACT_ERRNO(code); }
 uint32_t berth_scmp_act_trace(uint32_t code) { return SCMP_ACT_TRACE(code); }
+
+#include <sys/xattr.h>
+#include <sys/sysmacros.h>
+int berth_fsetxattr(int fd, const char *name, const void *value, size_t size) {
+    return fsetxattr(fd, name, value, size, 0);
+}
+int berth_lsetxattr(const char *path, const char *name, const void *value, size_t size) {
+    return lsetxattr(path, name, value, size, 0);
+}
+ssize_t berth_llistxattr(const char *path, char *list, size_t size) { return llistxattr(path, list, size); }
+ssize_t berth_lgetxattr(const char *path, const char *name, void *value, size_t size) {
+    return lgetxattr(path, name, value, size);
+}
+int berth_mknodat(int dirfd, const char *name, mode_t mode, unsigned int major, unsigned int minor) {
+    return mknodat(dirfd, name, mode, makedev(major, minor));
+}
+unsigned int berth_major(dev_t dev) { return major(dev); }
+unsigned int berth_minor(dev_t dev) { return minor(dev); }
+int berth_syncfs(int fd) { return syncfs(fd); }

@@ -77,6 +77,18 @@ int berth_mknod(const char *path, mode_t mode, unsigned int major, unsigned int 
 int berth_pidfd_open(pid_t pid);
 int berth_ioctl_int(int fd, unsigned long request, int value);
 
+// Extended attributes (<sys/xattr.h> is not in Swift's Glibc module) and device numbers
+// (makedev/major/minor are macros), for layer unpack and diff.
+int berth_fsetxattr(int fd, const char *name, const void *value, size_t size);
+int berth_lsetxattr(const char *path, const char *name, const void *value, size_t size);
+ssize_t berth_llistxattr(const char *path, char *list, size_t size);
+ssize_t berth_lgetxattr(const char *path, const char *name, void *value, size_t size);
+int berth_mknodat(int dirfd, const char *name, mode_t mode, unsigned int major, unsigned int minor);
+unsigned int berth_major(dev_t dev);
+unsigned int berth_minor(dev_t dev);
+// syncfs(2) needs _GNU_SOURCE, which Swift's Glibc module does not define.
+int berth_syncfs(int fd);
+
 // libseccomp: SCMP_ACT_ERRNO/TRACE are macros with arguments.
 uint32_t berth_scmp_act_errno(uint32_t code);
 uint32_t berth_scmp_act_trace(uint32_t code);
