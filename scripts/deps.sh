@@ -90,7 +90,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     chmod 755 "$policy"
     own_policy=1
   fi
-  daemons=(dockerd containerd docker-proxy)
+  daemons=(dockerd containerd docker-proxy docker-registry)
   before=" $(pidof "${daemons[@]}" 2>/dev/null || true) "
   cleanup() {
     if [ "$own_policy" = 1 ]; then rm -f "$policy"; fi
@@ -99,6 +99,22 @@ if [ ${#missing[@]} -gt 0 ]; then
 
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+  # Package scripts enable these units for boot; this script must not start services for good,
+  # so disable the units of the daemon packages it just installed (not ones already there).
+  for p in "${missing[@]}"; do
+    case "$p" in
+      docker.io) units=(docker.service docker.socket) ;;
+      containerd) units=(containerd.service) ;;
+      docker-registry) units=(docker-registry.service) ;;
+      *) continue ;;
+    esac
+    if command -v systemctl >/dev/null; then
+      # works without systemd running: it only removes the .wants symlinks
+      echo "deps.sh: disabling ${units[*]} at boot (installed here; tests start their own)"
+      systemctl disable "${units[@]}" >/dev/null 2>&1 || true
+    fi
+  done
 
   # Belt and braces: if a package script started a daemon anyway, stop exactly those new PIDs.
   for pid in $(pidof "${daemons[@]}" 2>/dev/null || true); do
