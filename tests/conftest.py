@@ -4,8 +4,15 @@ pytest puts this directory (the first one upwards without an __init__.py) on sys
 `fixtures` package imports as a top-level package; the fixture functions are re-exported here.
 """
 
-from fixtures.berthd import berthd  # noqa: F401
-from fixtures.busybox import (  # noqa: F401
+import sys
+from pathlib import Path
+
+# Also under --import-mode=importlib, which does not put this directory on sys.path.
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from fixtures.berthd import berthd  # noqa: E402, F401
+from fixtures.busybox import (  # noqa: E402, F401
     busybox_bundle,
     busybox_layout,
     busybox_rootfs,
@@ -13,9 +20,9 @@ from fixtures.busybox import (  # noqa: F401
     make_bundle,
     make_oci_layout,
 )
-from fixtures.cleanup import leak_check  # noqa: F401
-from fixtures.host import is_real_root, scratch_dir  # noqa: F401
-from fixtures.registry import auth_registry, registry  # noqa: F401
+from fixtures.cleanup import leak_check  # noqa: E402, F401
+from fixtures.host import is_real_root, scratch_dir  # noqa: E402, F401
+from fixtures.registry import auth_registry, registry  # noqa: E402, F401
 
 
 def pytest_report_header(config):
