@@ -35,10 +35,11 @@ def probe(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def rootfs(tmp_path_factory, probe):
+def rootfs(tmp_path_factory, probe, busybox_rootfs):
+    """The shared busybox rootfs plus the probe."""
     require_root()
     d = tmp_path_factory.mktemp("busybox") / "rootfs"
-    subprocess.run(["bash", str(REPO / "scripts/busybox-rootfs.sh"), str(d)], check=True)
+    shutil.copytree(busybox_rootfs, d, symlinks=True)
     shutil.copy(probe, d / "bin" / "probe")
     return d
 
@@ -114,23 +115,3 @@ def make_bundle(rootfs, runtime_bin, tmp_path):
         return b
 
     return make
-
-
-def cgroup_dirs(name_part):
-    """Cgroup directories (v1 controllers and v2) whose path contains `name_part`."""
-    found = []
-    for top in Path("/sys/fs/cgroup").iterdir():
-        if not top.is_dir():
-            continue
-        for dirpath, dirnames, _ in os.walk(top):
-            for d in dirnames:
-                if name_part in d:
-                    found.append(os.path.join(dirpath, d))
-            if dirpath.count("/") > 8:
-                dirnames[:] = []
-    return found
-
-
-def mounts_under(path):
-    with open("/proc/self/mountinfo") as f:
-        return [line.split()[4] for line in f if line.split()[4].startswith(str(path))]

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from conftest import cgroup_dirs, mounts_under
+from helpers import cgroup_dirs, mounts_under
 
 
 def check_refused(runtime, bundle, *expected):

@@ -81,7 +81,7 @@ def test_user_and_readonly_root(runtime, make_bundle):
     b = make_bundle(["sh", "-c", "id; touch /x 2>&1; echo rc=$?"], edit=edit)
     r = runtime.run("run", "--bundle", str(b), "u-" + uuid.uuid4().hex[:8])
     lines = r.stdout.splitlines()
-    assert lines[0].startswith("uid=1000(user) gid=1000(user) groups=5(tty)")
+    assert lines[0].startswith("uid=1000(user) gid=1000(user) groups=5")
     assert "Read-only file system" in lines[1]
     assert lines[2] == "rc=1"
 

@@ -6,7 +6,7 @@ import subprocess
 import time
 import uuid
 
-from conftest import cgroup_dirs
+from helpers import cgroup_dirs
 
 
 def cid():
