@@ -64,6 +64,7 @@ if [ "$want_test" = 1 ]; then
     fi
   fi
   "$py" -c 'import docker' 2>/dev/null || py_missing+=(docker)
+  "$py" -c 'import pexpect' 2>/dev/null || py_missing+=(pexpect)
 fi
 
 if [ ${#missing[@]} -eq 0 ] && [ ${#py_missing[@]} -eq 0 ]; then
