@@ -11,6 +11,7 @@
 #include <sys/sysmacros.h>
 #include <linux/capability.h>
 #include <linux/openat2.h>
+#include <sys/signalfd.h>
 
 pid_t berth_clone(unsigned long flags) {
     return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
@@ -184,3 +185,25 @@ int berth_mknodat(int dirfd, const char *name, mode_t mode, unsigned int major, 
 unsigned int berth_major(dev_t dev) { return major(dev); }
 unsigned int berth_minor(dev_t dev) { return minor(dev); }
 int berth_syncfs(int fd) { return syncfs(fd); }
+
+int berth_signalfd(const int *signals) {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int i = 0; i < 8 && signals[i]; i++) sigaddset(&set, signals[i]);
+    if (sigprocmask(SIG_BLOCK, &set, NULL) < 0) return -1;
+    return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+int berth_signalfd_next(int fd) {
+    struct signalfd_siginfo info;
+    ssize_t n = read(fd, &info, sizeof(info));
+    return n == (ssize_t)sizeof(info) ? (int)info.ssi_signo : -1;
+}
+void berth_reset_signals(void) {
+    sigset_t empty;
+    sigemptyset(&empty);
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sig == SIGKILL || sig == SIGSTOP) continue;
+        signal(sig, SIG_DFL);
+    }
+    sigprocmask(SIG_SETMASK, &empty, NULL);
+}

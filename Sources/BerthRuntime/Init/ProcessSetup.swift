@@ -98,6 +98,9 @@ struct ProcessSetup {
     /// on failure prints runc's message to stderr and exits 127 (nobody else is listening).
     func exec(_ path: String, preserveFDs: Int) -> Never {
         _ = berth_close_range_from(Int32(3 + preserveFDs), 1)
+        // The caller (berth-shim, a foreground `run`) may block or catch signals; the
+        // program starts with none blocked and default handlers.
+        berth_reset_signals()
         execCStrings(path, process.args ?? [], environment)
         let msg = "berth-runtime: exec \(path): \(String(cString: strerror(errno)))\n"
         _ = msg.withCString { write(2, $0, strlen($0)) }

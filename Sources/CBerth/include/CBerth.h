@@ -89,6 +89,13 @@ unsigned int berth_minor(dev_t dev);
 // syncfs(2) needs _GNU_SOURCE, which Swift's Glibc module does not define.
 int berth_syncfs(int fd);
 
+// Signals as file descriptors: blocks the given signals (up to 8, 0-terminated) and
+// returns a signalfd for them; berth_signalfd_next reads one and returns its number.
+int berth_signalfd(const int *signals);
+int berth_signalfd_next(int fd);
+/// Unblocks every signal and restores default dispositions (before exec).
+void berth_reset_signals(void);
+
 // libseccomp: SCMP_ACT_ERRNO/TRACE are macros with arguments.
 uint32_t berth_scmp_act_errno(uint32_t code);
 uint32_t berth_scmp_act_trace(uint32_t code);

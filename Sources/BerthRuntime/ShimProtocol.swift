@@ -1,0 +1,28 @@
+/// What berthd and berth-shim say to each other over the shim's unix socket: one JSON
+/// request per line, one JSON response per line.
+public struct ShimRequest: Codable, Sendable {
+    /// "start", "kill", "state" or "wait" (the answer comes when the container has exited).
+    public var op: String
+    public var signal: Int32?
+    public var all: Bool?
+    public init(op: String, signal: Int32? = nil, all: Bool? = nil) {
+        self.op = op; self.signal = signal; self.all = all
+    }
+}
+
+/// The shim's answer, and the content of `exit.json` once the container has exited.
+public struct ShimStatus: Codable, Sendable, Equatable {
+    public var id: String
+    public var pid: Int32
+    /// "created", "running" or "stopped".
+    public var status: String
+    public var exitCode: Int32?
+    public var exitedAt: String?
+    public var oomKilled: Bool?
+    public var error: String?
+    public init(id: String, pid: Int32, status: String, exitCode: Int32? = nil, exitedAt: String? = nil,
+                oomKilled: Bool? = nil, error: String? = nil) {
+        self.id = id; self.pid = pid; self.status = status; self.exitCode = exitCode
+        self.exitedAt = exitedAt; self.oomKilled = oomKilled; self.error = error
+    }
+}

@@ -1,0 +1,185 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import BerthOCI
+import BerthRuntime
+import BerthSystem
+import CBerth
+
+/// The shim's state and its poll loop: container output into the log, requests on the
+/// socket, SIGCHLD for the exit.
+struct Shim {
+    let options: ShimOptions
+    let runtime: Runtime
+    let initPID: Int32
+    let signals: Int32
+    let listener: Int32
+    var log: JSONLog
+    var outputs: [(fd: Int32, stream: String)]
+    var clients: [Int32: [UInt8]] = [:]
+    var waiters: [Int32] = []
+    var exit: ShimStatus?
+
+    var socketPath: String { options.stateDir + "/shim.sock" }
+    var exitPath: String { options.stateDir + "/exit.json" }
+
+    init(_ options: ShimOptions) throws {
+        self.options = options
+        try Files.mkdirAll(options.stateDir, mode: 0o711)
+        Log.path = options.stateDir + "/shim.log"
+        Log.json = true
+        _ = setsid()
+        _ = berth_set_name("berth-shim")
+        try sys("prctl(PR_SET_CHILD_SUBREAPER)") { berth_prctl(36, 1, 0, 0, 0) }
+        signals = try sys("signalfd") { [SIGCHLD, SIGTERM, SIGINT, SIGHUP, 0].withUnsafeBufferPointer { berth_signalfd($0.baseAddress) } }
+        runtime = Runtime(root: options.runtimeRoot ?? options.stateDir + "/runtime")
+        log = try JSONLog(path: options.logPath ?? options.stateDir + "/json.log",
+                          maxSize: options.logMaxSize, maxFiles: options.logMaxFiles)
+
+        // The container's stdio: /dev/null in, pipes out. They become our 0/1/2 while the
+        // init is cloned (it inherits them), then ours go back to /dev/null.
+        let devnull = try FD.open("/dev/null", O_RDWR)
+        let ready = dup(1), report = dup(2)
+        var out: [Int32] = [0, 0], err: [Int32] = [0, 0]
+        try sys("pipe2") { berth_pipe2(&out, O_CLOEXEC) }
+        try sys("pipe2") { berth_pipe2(&err, O_CLOEXEC) }
+        dup2(devnull, 0); dup2(out[1], 1); dup2(err[1], 2)
+        close(out[1]); close(err[1])
+        var create = CreateOptions()
+        create.bundle = options.bundle
+        do {
+            initPID = try runtime.create(id: options.id, options: create)
+        } catch {
+            dup2(report, 2)
+            throw error
+        }
+        dup2(devnull, 1); dup2(devnull, 2); close(devnull); close(report)
+        outputs = [(out[0], "stdout"), (err[0], "stderr")]
+        listener = try sys("listen", path: options.stateDir + "/shim.sock") {
+            berth_unix_listen(options.stateDir + "/shim.sock", 16)
+        }
+        try Files.writeAtomic(options.stateDir + "/shim.pid", Array("\(getpid())".utf8))
+        // Tell whoever started us that the socket is up.
+        _ = try? FD.writeAll(ready, Array("ready \(initPID)\n".utf8))
+        close(ready)
+    }
+
+    /// Runs until the container has exited and its status is on disk.
+    mutating func serve() -> Int32 {
+        while true {
+            var fds = [pollfd(fd: signals, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: listener, events: Int16(POLLIN), revents: 0)]
+            fds += outputs.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
+            fds += clients.keys.sorted().map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            if poll(&fds, nfds_t(fds.count), -1) < 0 { if errno == EINTR { continue }; return 1 }
+            if fds[0].revents != 0 { handleSignals() }
+            if fds[1].revents != 0 { accept() }
+            for (i, o) in outputs.enumerated().reversed() where fds[2 + i].revents != 0 { readOutput(index: i, fd: o.fd) }
+            let clientFDs = fds.suffix(clients.count)
+            for p in clientFDs where p.revents != 0 { readClient(p.fd) }
+            if exit != nil && outputs.isEmpty { finish(); return 0 }
+        }
+    }
+
+    private mutating func handleSignals() {
+        while true {
+            let sig = berth_signalfd_next(signals)
+            if sig < 0 { return }
+            if sig == SIGCHLD {
+                var status: Int32 = 0
+                while true {
+                    let pid = waitpid(-1, &status, WNOHANG)
+                    if pid <= 0 { break }
+                    if pid == initPID { recordExit(status) }
+                }
+            } else if exit == nil {
+                Glibc.kill(initPID, sig)
+            }
+        }
+    }
+
+    private mutating func recordExit(_ status: Int32) {
+        let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let oom: Bool
+        if let record = try? runtime.store.load(options.id) { oom = Cgroup(path: record.cgroupPath).oomKilled } else { oom = false }
+        exit = ShimStatus(id: options.id, pid: initPID, status: "stopped", exitCode: code,
+                          exitedAt: WallClock.rfc3339Nano(), oomKilled: oom)
+    }
+
+    private mutating func readOutput(index: Int, fd: Int32) {
+        var buf = [UInt8](repeating: 0, count: 65536)
+        let n = read(fd, &buf, buf.count)
+        if n > 0 {
+            log.append(buf[0..<n], stream: outputs[index].stream)
+        } else if n == 0 || (errno != EINTR && errno != EAGAIN) {
+            close(fd)
+            outputs.remove(at: index)
+        }
+    }
+
+    private mutating func accept() {
+        let fd = Glibc.accept(listener, nil, nil)
+        if fd >= 0 { FD.setCloexec(fd, true) }
+        if fd >= 0 { clients[fd] = [] }
+    }
+
+    private mutating func readClient(_ fd: Int32) {
+        var buf = [UInt8](repeating: 0, count: 4096)
+        let n = read(fd, &buf, buf.count)
+        guard n > 0 else { drop(fd); return }
+        clients[fd, default: []] += buf[0..<n]
+        while let nl = clients[fd]?.firstIndex(of: 10) {
+            let line = Array(clients[fd]![..<nl])
+            clients[fd]!.removeSubrange(...nl)
+            handle(line, from: fd)
+        }
+    }
+
+    private mutating func handle(_ line: [UInt8], from fd: Int32) {
+        guard let request = try? OCIJSON.decode(ShimRequest.self, from: line) else {
+            return reply(fd, status(error: "invalid request"))
+        }
+        switch request.op {
+        case "state": reply(fd, status())
+        case "start":
+            do { try runtime.start(options.id); reply(fd, status()) } catch { reply(fd, status(error: "\(error)")) }
+        case "kill":
+            if exit != nil { return reply(fd, status()) }
+            do {
+                try runtime.kill(options.id, signal: request.signal ?? SIGTERM, all: request.all ?? false)
+                reply(fd, status())
+            } catch { reply(fd, status(error: "\(error)")) }
+        case "wait":
+            if exit != nil { reply(fd, status()) } else { waiters.append(fd) }
+        default:
+            reply(fd, status(error: "unknown op \"\(request.op)\""))
+        }
+    }
+
+    private func status(error: String? = nil) -> ShimStatus {
+        if var e = exit { e.error = error; return e }
+        let state = (try? runtime.state(options.id))?.status ?? "unknown"
+        return ShimStatus(id: options.id, pid: initPID, status: state, error: error)
+    }
+
+    private func reply(_ fd: Int32, _ status: ShimStatus) {
+        guard let body = try? OCIJSON.encode(status) else { return }
+        _ = try? FD.writeAll(fd, body + [10])
+    }
+
+    private mutating func drop(_ fd: Int32) {
+        close(fd)
+        clients[fd] = nil
+        waiters.removeAll { $0 == fd }
+    }
+
+    /// The container is gone and its output drained: log, status file, runtime state.
+    private mutating func finish() {
+        log.flush()
+        guard let exit else { return }
+        do { try Files.writeAtomic(exitPath, try OCIJSON.encode(exit)) } catch { Log.error("write \(exitPath): \(error)") }
+        do { try runtime.delete(options.id, force: true) } catch { Log.error("delete: \(error)") }
+        for fd in waiters { reply(fd, exit) }
+        unlink(socketPath)
+    }
+}
