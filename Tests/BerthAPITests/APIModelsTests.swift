@@ -1,0 +1,72 @@
+import Testing
+@testable import BerthAPIModels
+
+@Suite struct APIVersionTests {
+    @Test func parsesAndCompares() {
+        #expect(APIVersion("1.41") == APIVersion(1, 41))
+        #expect(APIVersion("v1.47") == APIVersion(1, 47))
+        #expect(APIVersion("1.9")! < APIVersion("1.10")!)
+        #expect(APIVersion("1") == nil)
+        #expect(APIVersion("1.x") == nil)
+        #expect(APIVersion("1.2.3") == nil)
+        #expect(APIVersion("") == nil)
+    }
+
+    @Test func supportedRangeUsesDockersMessages() {
+        #expect(APIVersion(1, 41).checkSupported() == nil)
+        #expect(APIVersion(1, 99).checkSupported() == "client version 1.99 is too new. Maximum supported API version is 1.47")
+        #expect(APIVersion(1, 12).checkSupported()?.hasPrefix("client version 1.12 is too old. Minimum supported API version is 1.24") == true)
+    }
+}
+
+@Suite struct WireModelTests {
+    @Test func versionEncodesDockerFieldNames() throws {
+        let v = SystemVersion(
+            platform: .init(name: "Berth Engine"), components: [], version: "0.1.0", apiVersion: "1.47",
+            minAPIVersion: "1.24", gitCommit: "abc", goVersion: "swift6.3", os: "linux", arch: "amd64",
+            kernelVersion: "6.1", buildTime: "2026-01-01T00:00:00Z")
+        let text = String(decoding: try WireJSON.encode(v), as: UTF8.self)
+        #expect(text.hasPrefix(#"{"ApiVersion":"1.47","Arch":"amd64","BuildTime":"2026-01-01T00:00:00Z","Components":[],"GitCommit":"abc","GoVersion":"swift6.3","KernelVersion":"6.1","MinAPIVersion":"1.24","Os":"linux","Platform":{"Name":"Berth Engine"}"#))
+        #expect(try WireJSON.decode(SystemVersion.self, from: Array(text.utf8)) == v)
+    }
+
+    @Test func infoRoundTrips() throws {
+        var info = SystemInfo()
+        info.id = "x"
+        info.ncpu = 2
+        info.memTotal = 1 << 33
+        let bytes = try WireJSON.encode(info)
+        let value = try JSONValue.parse(bytes)
+        #expect(value["NCPU"] == .int(2))
+        #expect(value["Swarm"]?["LocalNodeState"] == "inactive")
+        #expect(try WireJSON.decode(SystemInfo.self, from: bytes) == info)
+    }
+
+    @Test func errorResponse() throws {
+        #expect(String(decoding: try WireJSON.encode(ErrorResponse(message: "page not found")), as: UTF8.self)
+            == #"{"message":"page not found"}"#)
+    }
+}
+
+@Suite struct JSONValueTests {
+    @Test func keepsMemberOrderAndRoundTrips() throws {
+        let text = #"{"b":1,"a":[true,false,null],"c":{"z":"x\ny","y":-1.5e3},"d":"\u00e9\ud83d\ude00"}"#
+        let value = try JSONValue.parse(text)
+        #expect(value.objectValue?.keys == ["b", "a", "c", "d"])
+        #expect(value["c"]?["y"] == .double(-1500))
+        #expect(value["d"] == "é😀")
+        #expect(value.serialized() == #"{"b":1,"a":[true,false,null],"c":{"z":"x\ny","y":-1500},"d":"é😀"}"#)
+    }
+
+    @Test func prettyPrintsLikeGo() throws {
+        let value = try JSONValue.parse(#"{"a":[1,2],"b":{},"c":[]}"#)
+        #expect(value.serialized(indent: "    ") == "{\n    \"a\": [\n        1,\n        2\n    ],\n    \"b\": {},\n    \"c\": []\n}")
+    }
+
+    @Test func rejectsBadInput() {
+        #expect(throws: JSONParseError.self) { try JSONValue.parse("{") }
+        #expect(throws: JSONParseError.self) { try JSONValue.parse("[1,]") }
+        #expect(throws: JSONParseError.self) { try JSONValue.parse("1 2") }
+        #expect(throws: JSONParseError.self) { try JSONValue.parse("\"a\u{01}\"") }
+    }
+}
