@@ -7,10 +7,15 @@ public final class APIClient {
     /// The version put in request paths (`/v1.47/...`).
     public var version: APIVersion
     public var userAgent = "Berth-Client/\(BerthVersionInfo.version) (linux)"
+    /// Whether the first versioned request pings the daemon and lowers `version` to the
+    /// daemon's first, as the docker CLI does. Off for fixed-version callers (tests).
+    public var negotiatesVersion: Bool
+    private var negotiated = false
 
-    public init(host: EngineHost, version: APIVersion = .current) {
+    public init(host: EngineHost, version: APIVersion = .current, negotiate: Bool = false) {
         self.host = host
         self.version = version
+        self.negotiatesVersion = negotiate
     }
 
     /// Sends a request and reads the whole response. Error statuses are returned, not
@@ -85,6 +90,7 @@ public final class APIClient {
 
     /// Lowers `version` to the daemon's when the daemon is older, as the docker CLI does.
     public func negotiateVersion() throws(ClientError) {
+        negotiated = true
         if let server = try ping().apiVersion, server < version { version = server }
     }
 
@@ -95,6 +101,7 @@ public final class APIClient {
     }
 
     private func connect(_ request: ClientRequest) throws(ClientError) -> SocketConnection {
+        if negotiatesVersion && !negotiated && request.versioned { try negotiateVersion() }
         let connection = try SocketConnection(path: host.socketPath, hostDescription: host.description)
         var head = "\(request.method) \(request.target(version: version)) HTTP/1.1\r\n"
         head += "Host: api.moby.localhost\r\nUser-Agent: \(userAgent)\r\n"

@@ -70,3 +70,19 @@ import Testing
         #expect(throws: JSONParseError.self) { try JSONValue.parse("\"a\u{01}\"") }
     }
 }
+
+@Suite struct MultiplexedStreamTests {
+    @Test func framesRoundTripAcrossSplitReads() {
+        let bytes = MultiplexedStream.frame(.stdout, Array("hello".utf8)) + MultiplexedStream.frame(.stderr, Array(repeating: 7, count: 300))
+        #expect(Array(bytes.prefix(8)) == [1, 0, 0, 0, 0, 0, 0, 5])
+        var decoder = MultiplexedStream.Decoder()
+        var frames: [(kind: MultiplexedStream.Kind, payload: [UInt8])] = []
+        for start in stride(from: 0, to: bytes.count, by: 7) {
+            frames += decoder.feed(Array(bytes[start..<min(start + 7, bytes.count)]))
+        }
+        #expect(frames.count == 2)
+        #expect(frames[0].kind == .stdout && frames[0].payload == Array("hello".utf8))
+        #expect(frames[1].kind == .stderr && frames[1].payload.count == 300)
+        #expect(decoder.pendingCount == 0)
+    }
+}

@@ -1,5 +1,6 @@
 import BerthAPIModels
 import BerthClient
+import CBerth
 import Foundation
 import NIOPosix
 import Testing
@@ -142,6 +143,33 @@ import Testing
             received = []
             while let chunk = try socket.read() { received += chunk }
             #expect(String(decoding: received, as: UTF8.self) == "bye\n")
+        }
+    }
+
+    /// Two requests in one write (pipelining) on one keep-alive connection: answered in
+    /// order, and `Connection: close` on the second ends the connection.
+    @Test func keepAliveAndPipelining() async throws {
+        try await withServer { client in
+            let fd = berth_unix_connect(client.host.socketPath)
+            #expect(fd >= 0)
+            defer { close(fd) }
+            let requests = "GET /_ping HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+                + "GET /v1.44/info HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            _ = Array(requests.utf8).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            var received: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n <= 0 { break }
+                received += buffer[0..<n]
+            }
+            let text = String(decoding: received, as: UTF8.self)
+            let parts = text.components(separatedBy: "HTTP/1.1 200 OK")
+            #expect(parts.count == 4)
+            #expect(parts[1].hasSuffix("\r\n\r\nOK"))
+            #expect(parts[2].hasSuffix("\r\n\r\nABC"))
+            #expect(parts[3].contains("Connection: close") && parts[3].contains("\"ID\":\"test-id\""))
         }
     }
 

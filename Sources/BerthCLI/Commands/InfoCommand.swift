@@ -16,7 +16,6 @@ private func runInfo(_ invocation: Invocation) throws -> Int32 {
     var info: JSONValue = .object([:])
     var serverError: (any Error)?
     do {
-        try client.negotiateVersion()
         info = try client.getJSON("/info")
     } catch {
         serverError = error

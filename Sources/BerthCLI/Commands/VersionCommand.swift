@@ -58,7 +58,6 @@ private func runVersion(_ invocation: Invocation) throws -> Int32 {
     var server: JSONValue = .null
     var serverError: (any Error)?
     do {
-        try client.negotiateVersion()
         server = try client.getJSON("/version")
     } catch {
         serverError = error

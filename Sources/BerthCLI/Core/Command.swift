@@ -103,10 +103,11 @@ public final class Invocation {
         self.err = err
     }
 
-    /// The client for `-H`, `BERTH_HOST`, `DOCKER_HOST` or the default socket.
+    /// The client for `-H`, `BERTH_HOST`, `DOCKER_HOST` or the default socket. It
+    /// negotiates the API version with the daemon on its first request.
     public func client() throws -> APIClient {
         if let cachedClient { return cachedClient }
-        let client = APIClient(host: try EngineHost.resolve(flag: global.host, environment: environment))
+        let client = APIClient(host: try EngineHost.resolve(flag: global.host, environment: environment), negotiate: true)
         cachedClient = client
         return client
     }
