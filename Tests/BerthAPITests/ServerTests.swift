@@ -33,6 +33,15 @@ import Testing
             let body = try await request.body.collect()
             return .text(String(decoding: body, as: UTF8.self).uppercased())
         }
+        router.post("/count") { request in
+            // Reads slowly, so a large body must wait in the socket, not in memory.
+            var total = 0
+            for try await chunk in request.body {
+                total += chunk.count
+                if total < 4 << 20 { try await Task.sleep(nanoseconds: 100_000) }
+            }
+            return .text(String(total))
+        }
         router.post("/containers/{id}/attach") { request in
             let id = request.parameter("id")
             return .hijack { connection in
@@ -129,6 +138,17 @@ import Testing
         }
     }
 
+    @Test func largeBodiesStreamThrough() async throws {
+        try await withServer { client in
+            let body = [UInt8](repeating: 0x61, count: 16 << 20)
+            let response = try client.call(ClientRequest("POST", "/count", body: body))
+            #expect(String(decoding: response.body, as: UTF8.self) == String(16 << 20))
+            // A route that ignores a large body still answers, and the connection recovers.
+            let ignored = try client.send(ClientRequest("POST", "/nowhere", body: body))
+            #expect(ignored.status == 404)
+        }
+    }
+
     @Test func hijackSwitchesToRawBytes() async throws {
         try await withServer { client in
             let socket = try client.hijack(ClientRequest("POST", "/containers/c1/attach", query: [("stream", "1")]))
@@ -187,5 +207,34 @@ import Testing
         #expect(try EngineHost.resolve(flag: nil, environment: ["DOCKER_HOST": "unix:///d.sock", "BERTH_HOST": "unix:///b.sock"]).socketPath == "/b.sock")
         #expect(try EngineHost.resolve(flag: "unix:///f.sock", environment: ["BERTH_HOST": "unix:///b.sock"]).socketPath == "/f.sock")
         #expect(throws: ClientError.self) { try EngineHost.resolve(flag: "tcp://1.2.3.4:2375", environment: [:]) }
+    }
+}
+
+@Suite struct BodyChannelTests {
+    final class Counter: @unchecked Sendable {
+        var drains = 0
+    }
+
+    @Test func pausesAboveHighWatermarkAndResumesBelowLow() async throws {
+        let counter = Counter()
+        let channel = BodyChannel(highWatermark: 10, lowWatermark: 4, onDrain: { counter.drains += 1 })
+        #expect(!channel.yield(Array(repeating: 1, count: 6)))
+        #expect(channel.yield(Array(repeating: 2, count: 6)))     // 12 > 10: pause
+        #expect(try await channel.next()?.count == 6)              // 6 left, not below 4
+        #expect(counter.drains == 0)
+        #expect(try await channel.next()?.count == 6)              // 0 left: resume
+        #expect(counter.drains == 1)
+        channel.finish()
+        #expect(try await channel.next() == nil)
+    }
+
+    @Test func aWaitingReaderGetsBytesDirectly() async throws {
+        let channel = BodyChannel()
+        async let first = channel.next()
+        try await Task.sleep(nanoseconds: 10_000_000)
+        _ = channel.yield([1, 2, 3])
+        #expect(try await first == [1, 2, 3])
+        channel.finish(error: CancellationError())
+        await #expect(throws: CancellationError.self) { try await channel.next() }
     }
 }

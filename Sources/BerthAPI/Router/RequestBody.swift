@@ -5,10 +5,16 @@ import BerthAPIModels
 /// the chunks as a stream.
 public struct RequestBody: AsyncSequence, Sendable {
     public typealias Element = [UInt8]
-    private let stream: AsyncThrowingStream<[UInt8], any Error>
 
-    init(stream: AsyncThrowingStream<[UInt8], any Error>) {
-        self.stream = stream
+    fileprivate enum Source: Sendable {
+        case bytes([UInt8])
+        case channel(BodyChannel)
+    }
+
+    private let source: Source
+
+    init(channel: BodyChannel) {
+        source = .channel(channel)
     }
 
     /// A body with no bytes.
@@ -16,20 +22,33 @@ public struct RequestBody: AsyncSequence, Sendable {
 
     /// A body that yields `bytes` at once (for tests and in-process calls).
     public init(bytes: [UInt8]) {
-        stream = AsyncThrowingStream { continuation in
-            if !bytes.isEmpty { continuation.yield(bytes) }
-            continuation.finish()
+        source = .bytes(bytes)
+    }
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        fileprivate var source: Source
+        fileprivate var done = false
+
+        public mutating func next() async throws -> [UInt8]? {
+            if done { return nil }
+            switch source {
+            case .bytes(let bytes):
+                done = true
+                return bytes.isEmpty ? nil : bytes
+            case .channel(let channel):
+                let chunk = try await channel.next()
+                done = chunk == nil
+                return chunk
+            }
         }
     }
 
-    public func makeAsyncIterator() -> AsyncThrowingStream<[UInt8], any Error>.AsyncIterator {
-        stream.makeAsyncIterator()
-    }
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(source: source) }
 
     /// Reads the whole body; more than `limit` bytes is an invalid argument.
     public func collect(limit: Int = 16 << 20) async throws -> [UInt8] {
         var out: [UInt8] = []
-        for try await chunk in stream {
+        for try await chunk in self {
             out.append(contentsOf: chunk)
             if out.count > limit { throw EngineError.invalidArgument("request body larger than \(limit) bytes") }
         }

@@ -5,9 +5,11 @@ import NIOHTTP1
 /// Serves one client connection: decodes requests one at a time, runs each through the
 /// router on a task, writes the response, and on a hijack response rebuilds the pipeline
 /// for raw bytes. A request that arrives before the previous response is done (HTTP
-/// pipelining) waits its turn.
-final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
+/// pipelining) waits its turn. Reading pauses while a route has not taken enough of a
+/// large request body (see `BodyChannel`).
+final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
     private let router: Router
@@ -22,7 +24,10 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private var keepAlive = true
     private var inputClosed = false
     private var pending: [HTTPServerRequestPart] = []
-    private var body: AsyncThrowingStream<[UInt8], any Error>.Continuation?
+    private var body: BodyChannel?
+    /// Set while the current body has too many unread bytes; `read` calls wait.
+    private var readingPaused = false
+    private var readPending = false
 
     init(router: Router, log: Log, encoder: HTTPResponseEncoder, decoder: ByteToMessageHandler<HTTPRequestDecoder>) {
         self.router = router
@@ -37,6 +42,24 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         self.context = nil
         body?.finish()
         body = nil
+        if readPending { context.read() }
+    }
+
+    /// Holds back reads while a request body waits to be consumed.
+    func read(context: ChannelHandlerContext) {
+        if readingPaused {
+            readPending = true
+        } else {
+            context.read()
+        }
+    }
+
+    private func resumeReading() {
+        readingPaused = false
+        if readPending, let context {
+            readPending = false
+            context.read()
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -55,16 +78,19 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             requestEnded = false
             responseDone = false
             keepAlive = head.isKeepAlive
-            let (stream, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
-            body = continuation
-            let request = APIRequest(method: head.method, uri: head.uri, headers: head.headers, body: RequestBody(stream: stream))
+            let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            let loop = context.eventLoop
+            let channel = BodyChannel(onDrain: { loop.execute { bound.value.resumeReading() } })
+            body = channel
+            let request = APIRequest(method: head.method, uri: head.uri, headers: head.headers, body: RequestBody(channel: channel))
             start(request, context: context)
         case .body(var buffer):
-            body?.yield(buffer.readBytes(length: buffer.readableBytes) ?? [])
+            if body?.yield(buffer.readBytes(length: buffer.readableBytes) ?? []) == true { readingPaused = true }
         case .end:
             body?.finish()
             body = nil
             requestEnded = true
+            resumeReading()
             if responseDone { finishExchange(context: context) }
         }
     }
@@ -90,6 +116,12 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private func responseFinished(reusable: Bool) {
         responseDone = true
         guard let context else { return }
+        if !requestEnded {
+            // The route answered without reading the whole body: drop the rest as it comes.
+            body?.finish()
+            body = nil
+            resumeReading()
+        }
         if !reusable || !keepAlive || inputClosed {
             context.close(promise: nil)
         } else if requestEnded {
@@ -132,7 +164,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        body?.finish(throwing: ChannelError.ioOnClosedChannel)
+        body?.finish(error: ChannelError.ioOnClosedChannel)
         body = nil
         context.fireChannelInactive()
     }
