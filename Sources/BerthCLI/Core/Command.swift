@@ -69,7 +69,7 @@ public struct GlobalOptions: Sendable {
 
     /// Docker's root flags; TLS and context flags are accepted and ignored for now.
     static let flags: [FlagSpec] = [
-        .string("config", usage: "Location of client config files", default: "/root/.berth"),
+        .string("config", usage: "Location of client config files", default: "~/.berth"),
         .string("context", short: "c", usage: "Name of the context to use to connect to the daemon"),
         .bool("debug", short: "D", usage: "Enable debug mode"),
         .list("host", short: "H", usage: "Daemon socket to connect to"),
