@@ -4,14 +4,11 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// JSON coding for the Engine API's wire types. Keys are sorted so output is stable:
-/// Foundation's encoder does not keep declaration order (Docker's does), and no client
-/// depends on member order.
+/// JSON coding for the Engine API's wire types. Members go out in declaration order, as
+/// Docker's Go structs do, and map keys sorted, as Go sorts them.
 public enum WireJSON {
     public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(value))
+        Array(try JSONValueEncoder.encode(value).serialized().utf8)
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {

@@ -26,7 +26,7 @@ import Testing
             minAPIVersion: "1.24", gitCommit: "abc", goVersion: "swift6.3", os: "linux", arch: "amd64",
             kernelVersion: "6.1", buildTime: "2026-01-01T00:00:00Z")
         let text = String(decoding: try WireJSON.encode(v), as: UTF8.self)
-        #expect(text.hasPrefix(#"{"ApiVersion":"1.47","Arch":"amd64","BuildTime":"2026-01-01T00:00:00Z","Components":[],"GitCommit":"abc","GoVersion":"swift6.3","KernelVersion":"6.1","MinAPIVersion":"1.24","Os":"linux","Platform":{"Name":"Berth Engine"}"#))
+        #expect(text == #"{"Platform":{"Name":"Berth Engine"},"Components":[],"Version":"0.1.0","ApiVersion":"1.47","MinAPIVersion":"1.24","GitCommit":"abc","GoVersion":"swift6.3","Os":"linux","Arch":"amd64","KernelVersion":"6.1","BuildTime":"2026-01-01T00:00:00Z"}"#)
         #expect(try WireJSON.decode(SystemVersion.self, from: Array(text.utf8)) == v)
     }
 
@@ -40,6 +40,26 @@ import Testing
         #expect(value["NCPU"] == .int(2))
         #expect(value["Swarm"]?["LocalNodeState"] == "inactive")
         #expect(try WireJSON.decode(SystemInfo.self, from: bytes) == info)
+    }
+
+    @Test func encoderKeepsOrderSortsMapsAndHandlesNesting() throws {
+        struct Inner: Codable { var z = 1; var a: [String: Int] = ["b": 2, "a": 1]; var list: [[Int]] = [[1], []] }
+        struct Outer: Codable { var name = "x"; var inner = Inner(); var missing: String? = nil; var flag = true; var ratio = 0.5 }
+        #expect(String(decoding: try WireJSON.encode(Outer()), as: UTF8.self)
+            == #"{"name":"x","inner":{"z":1,"a":{"a":1,"b":2},"list":[[1],[]]},"flag":true,"ratio":0.5}"#)
+        enum Mode: String, Codable { case on }
+        struct Manual: Encodable {
+            func encode(to encoder: any Encoder) throws {
+                var keyed = encoder.container(keyedBy: AnyKey.self)
+                var nested = keyed.nestedContainer(keyedBy: AnyKey.self, forKey: AnyKey("n"))
+                try nested.encode(Mode.on, forKey: AnyKey("mode"))
+                var list = keyed.nestedUnkeyedContainer(forKey: AnyKey("l"))
+                var element = list.nestedContainer(keyedBy: AnyKey.self)
+                try element.encode(UInt8(7), forKey: AnyKey("u"))
+                try list.encodeNil()
+            }
+        }
+        #expect(String(decoding: try WireJSON.encode(Manual()), as: UTF8.self) == #"{"n":{"mode":"on"},"l":[{"u":7},null]}"#)
     }
 
     @Test func errorResponse() throws {
