@@ -45,12 +45,12 @@ let package = Package(
 
         .executableTarget(name: "berth-runtime", dependencies: ["BerthRuntime"]),
         .executableTarget(name: "berth-shim", dependencies: ["BerthRuntime"]),
-        .executableTarget(name: "berthd", dependencies: ["BerthAPI"]),
+        .executableTarget(name: "berthd", dependencies: ["BerthAPI", "BerthCLI"]),
         .executableTarget(name: "berth", dependencies: ["BerthCLI"]),
 
         .testTarget(name: "BerthOCITests", dependencies: ["BerthOCI"]),
         .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime", "BerthOCI"]),
         .testTarget(name: "BerthImageTests", dependencies: ["BerthImage", "BerthOCI", "BerthSystem", "CBerth", "CArchive"]),
-        .testTarget(name: "BerthAPITests", dependencies: ["BerthAPI", "BerthClient", "BerthAPIModels"]),
+        .testTarget(name: "BerthAPITests", dependencies: ["BerthAPI", "BerthClient", "BerthAPIModels", "BerthCLI"]),
     ]
 )
