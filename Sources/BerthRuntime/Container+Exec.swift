@@ -33,6 +33,7 @@ extension Runtime {
             throw RuntimeError.invalidState("cannot exec in a \(status) container")
         }
         let seccomp = try store.spec(id).linux?.seccomp
+        SecurityLabels.warnUnsupported(options.process)
         let joins = try Runtime.namespacesToJoin(of: target)
         for (type, fd) in joins where type == .pid {
             try sys("setns", path: "/proc/\(target)/ns/pid") { berth_setns(fd, Int32(BERTH_CLONE_NEWPID)) }

@@ -48,6 +48,7 @@ public struct Runtime: Sendable {
         guard bundle.has(.mount) else {
             throw RuntimeError.invalidBundle("config.json: linux.namespaces: a mount namespace is required")
         }
+        SecurityLabels.warnUnsupported(bundle.spec.process)
         try store.reserve(id)
         let cgroupPath = bundle.spec.linux?.cgroupsPath.flatMap { $0.isEmpty ? nil : $0 } ?? "/berth/\(id)"
         if cgroupPath.contains(":") && !cgroupPath.hasPrefix("/") {

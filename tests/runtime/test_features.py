@@ -86,3 +86,15 @@ def test_preserve_fds(runtime, make_bundle, tmp_path):
         r = runtime.run("run", "--preserve-fds", "1", "--bundle", str(b), cid(), pass_fds=(3,))
     assert r.returncode == 0, r.stderr
     assert out.read_text() == "through fd 3\n"
+
+
+def test_apparmor_label_ignored_with_warning(runtime, make_bundle, tmp_path):
+    if os.path.exists("/sys/kernel/security/apparmor"):
+        import pytest
+        pytest.skip("this host has AppArmor: the profile would be applied")
+    b = make_bundle(["true"], edit=lambda c: c["process"].update(apparmorProfile="berth-test"))
+    log = tmp_path / "log.json"
+    r = runtime.run("--log", str(log), "--log-format", "json", "run", "--bundle", str(b), cid())
+    assert r.returncode == 0, r.stderr
+    entries = [json.loads(l) for l in log.read_text().splitlines()]
+    assert any(e["level"] == "warning" and "apparmor" in e["msg"] for e in entries)

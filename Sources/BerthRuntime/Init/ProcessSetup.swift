@@ -60,6 +60,8 @@ struct ProcessSetup {
     /// Capabilities and user, in runc's order: seccomp first when it still needs
     /// CAP_SYS_ADMIN, bounding set, keep caps across setuid, switch user, set the sets.
     func finalize() throws {
+        // Before the capabilities go: writing /proc/self/attr needs them.
+        try SecurityLabels.applyOnExec(process)
         let caps = process.capabilities
         let nnp = process.noNewPrivileges == true
         if nnp { try stage("no_new_privs") { try sys("prctl(PR_SET_NO_NEW_PRIVS)") { berth_prctl(38, 1, 0, 0, 0) } } }
