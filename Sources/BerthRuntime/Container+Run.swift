@@ -69,10 +69,13 @@ extension Runtime {
 
 /// Foreground terminal: receives the pty master from the init and copies between it and
 /// our own stdin/stdout, with our terminal in raw mode.
-struct TerminalProxy {
-    let socket: Int32
+public struct TerminalProxy {
+    public let socket: Int32
 
-    func receiveMaster() throws -> Int32 {
+    public init(socket: Int32) { self.socket = socket }
+
+    /// Waits for the init to send its pty master over the console socket.
+    public func receiveMaster() throws -> Int32 {
         var fd: Int32 = -1
         var buf = [UInt8](repeating: 0, count: 64)
         _ = try sys("recvmsg", path: "console socket") { berth_recv_fd(socket, &fd, &buf, buf.count) }

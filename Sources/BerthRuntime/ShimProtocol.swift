@@ -1,10 +1,20 @@
 /// What berthd and berth-shim say to each other over the shim's unix socket: one JSON
-/// request per line, one JSON response per line.
+/// request per line, one JSON response per line ("attach" then turns the connection
+/// into a stream).
 public struct ShimRequest: Codable, Sendable {
     /// "start", "kill", "state" or "wait" (the answer comes when the container has exited).
     public var op: String
     public var signal: Int32?
     public var all: Bool?
+    /// For "resize": the terminal size.
+    public var height: UInt16?
+    public var width: UInt16?
+    /// For "attach": which streams. After the answer line the connection carries the
+    /// output (Docker's 8-byte multiplexed frames, or raw bytes with a tty), and what the
+    /// client writes goes to the container's stdin.
+    public var stdin: Bool?
+    public var stdout: Bool?
+    public var stderr: Bool?
     public init(op: String, signal: Int32? = nil, all: Bool? = nil) {
         self.op = op; self.signal = signal; self.all = all
     }

@@ -23,7 +23,7 @@ enum InitMessage: Codable, Sendable {
 
 /// A length-prefixed JSON message stream over a unix socket. File descriptors travel with
 /// SCM_RIGHTS beside a message.
-struct SyncChannel {
+public struct SyncChannel {
     let fd: Int32
 
     func send(_ message: InitMessage, fd passing: Int32 = -1) throws {
@@ -57,7 +57,7 @@ struct SyncChannel {
     }
 
     /// A connected pair, both ends close-on-exec.
-    static func pair() throws -> (parent: Int32, child: Int32) {
+    public static func pair() throws -> (parent: Int32, child: Int32) {
         var fds: [Int32] = [0, 0]
         try sys("socketpair") { socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) }
         return (fds[0], fds[1])

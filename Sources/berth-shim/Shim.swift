@@ -16,7 +16,14 @@ struct Shim {
     let listener: Int32
     var log: JSONLog
     var outputs: [(fd: Int32, stream: String)]
+    /// Where attached clients' input goes: the pty master or the stdin pipe; -1 when none.
+    var input: Int32
+    /// The pty master with `--tty`.
+    let terminal: Int32?
     var clients: [Int32: [UInt8]] = [:]
+    var attached: [Int32: ShimRequest] = [:]
+    /// Attached clients that closed their sending side: still receive output.
+    var halfClosed: Set<Int32> = []
     var waiters: [Int32] = []
     var exit: ShimStatus?
 
@@ -29,6 +36,7 @@ struct Shim {
         Log.path = options.stateDir + "/shim.log"
         Log.json = true
         _ = setsid()
+        signal(SIGPIPE, SIG_IGN)   // a client that goes away is not a reason to die
         _ = berth_set_name("berth-shim")
         try sys("prctl(PR_SET_CHILD_SUBREAPER)") { berth_prctl(36, 1, 0, 0, 0) }
         signals = try sys("signalfd") { [SIGCHLD, SIGTERM, SIGINT, SIGHUP, 0].withUnsafeBufferPointer { berth_signalfd($0.baseAddress) } }
@@ -36,25 +44,48 @@ struct Shim {
         log = try JSONLog(path: options.logPath ?? options.stateDir + "/json.log",
                           maxSize: options.logMaxSize, maxFiles: options.logMaxFiles)
 
-        // The container's stdio: /dev/null in, pipes out. They become our 0/1/2 while the
-        // init is cloned (it inherits them), then ours go back to /dev/null.
+        // The container's stdio. With a tty: a pty whose master the init sends back over a
+        // console socket. Without: pipes (stdin only with --stdin, else /dev/null). They
+        // become our 0/1/2 while the init is cloned (it inherits them), then ours go back
+        // to /dev/null.
         let devnull = try FD.open("/dev/null", O_RDWR)
         let ready = dup(1), report = dup(2)
-        var out: [Int32] = [0, 0], err: [Int32] = [0, 0]
-        try sys("pipe2") { berth_pipe2(&out, O_CLOEXEC) }
-        try sys("pipe2") { berth_pipe2(&err, O_CLOEXEC) }
-        dup2(devnull, 0); dup2(out[1], 1); dup2(err[1], 2)
-        close(out[1]); close(err[1])
         var create = CreateOptions()
         create.bundle = options.bundle
+        var pipes: [[Int32]] = []
+        var console: (ours: Int32, theirs: Int32)? = nil
+        if options.tty {
+            let pair = try SyncChannel.pair()
+            console = (pair.parent, pair.child)
+            create.consoleFD = pair.child
+        } else {
+            for _ in 0..<3 {
+                var p: [Int32] = [0, 0]
+                try sys("pipe2") { berth_pipe2(&p, O_CLOEXEC) }
+                pipes.append(p)
+            }
+            dup2(options.stdin ? pipes[0][0] : devnull, 0); dup2(pipes[1][1], 1); dup2(pipes[2][1], 2)
+            close(pipes[0][0]); close(pipes[1][1]); close(pipes[2][1])
+        }
         do {
             initPID = try runtime.create(id: options.id, options: create)
         } catch {
             dup2(report, 2)
             throw error
         }
-        dup2(devnull, 1); dup2(devnull, 2); close(devnull); close(report)
-        outputs = [(out[0], "stdout"), (err[0], "stderr")]
+        dup2(devnull, 0); dup2(devnull, 1); dup2(devnull, 2); close(devnull); close(report)
+        if let console {
+            close(console.theirs)
+            let master = try TerminalProxy(socket: console.ours).receiveMaster()
+            terminal = master
+            input = master
+            outputs = [(master, "stdout")]
+        } else {
+            terminal = nil
+            input = options.stdin ? pipes[0][1] : -1
+            if !options.stdin { close(pipes[0][1]) }
+            outputs = [(pipes[1][0], "stdout"), (pipes[2][0], "stderr")]
+        }
         listener = try sys("listen", path: options.stateDir + "/shim.sock") {
             berth_unix_listen(options.stateDir + "/shim.sock", 16)
         }
@@ -70,12 +101,13 @@ struct Shim {
             var fds = [pollfd(fd: signals, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: listener, events: Int16(POLLIN), revents: 0)]
             fds += outputs.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
-            fds += clients.keys.sorted().map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            let reading = clients.keys.filter { !halfClosed.contains($0) }.sorted()
+            fds += reading.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             if poll(&fds, nfds_t(fds.count), -1) < 0 { if errno == EINTR { continue }; return 1 }
             if fds[0].revents != 0 { handleSignals() }
             if fds[1].revents != 0 { accept() }
             for (i, o) in outputs.enumerated().reversed() where fds[2 + i].revents != 0 { readOutput(index: i, fd: o.fd) }
-            let clientFDs = fds.suffix(clients.count)
+            let clientFDs = fds.suffix(reading.count)
             for p in clientFDs where p.revents != 0 { readClient(p.fd) }
             if exit != nil && outputs.isEmpty { finish(); return 0 }
         }
@@ -110,7 +142,9 @@ struct Shim {
         var buf = [UInt8](repeating: 0, count: 65536)
         let n = read(fd, &buf, buf.count)
         if n > 0 {
-            log.append(buf[0..<n], stream: outputs[index].stream)
+            let stream = outputs[index].stream
+            log.append(buf[0..<n], stream: stream)
+            forward(buf[0..<n], stream: stream)
         } else if n == 0 || (errno != EINTR && errno != EAGAIN) {
             close(fd)
             outputs.remove(at: index)
@@ -126,7 +160,22 @@ struct Shim {
     private mutating func readClient(_ fd: Int32) {
         var buf = [UInt8](repeating: 0, count: 4096)
         let n = read(fd, &buf, buf.count)
-        guard n > 0 else { drop(fd); return }
+        guard n > 0 else {
+            if let mode = attached[fd] {
+                if mode.stdin == true, options.stdinOnce, terminal == nil, input >= 0 {
+                    close(input)   // the client closed its stdin: so does the container's
+                    input = -1
+                }
+                halfClosed.insert(fd)   // output still goes to it
+                return
+            }
+            drop(fd)
+            return
+        }
+        if let mode = attached[fd] {
+            if mode.stdin == true, input >= 0 { _ = try? FD.writeAll(input, Array(buf[0..<n])) }
+            return
+        }
         clients[fd, default: []] += buf[0..<n]
         while let nl = clients[fd]?.firstIndex(of: 10) {
             let line = Array(clients[fd]![..<nl])
@@ -151,6 +200,12 @@ struct Shim {
             } catch { reply(fd, status(error: "\(error)")) }
         case "wait":
             if exit != nil { reply(fd, status()) } else { waiters.append(fd) }
+        case "attach":
+            reply(fd, status())
+            if exit == nil { attached[fd] = request } else { drop(fd) }
+        case "resize":
+            if let terminal, let h = request.height, let w = request.width { _ = berth_set_winsize(terminal, h, w) }
+            reply(fd, status())
         default:
             reply(fd, status(error: "unknown op \"\(request.op)\""))
         }
@@ -170,7 +225,26 @@ struct Shim {
     private mutating func drop(_ fd: Int32) {
         close(fd)
         clients[fd] = nil
+        attached[fd] = nil
+        halfClosed.remove(fd)
         waiters.removeAll { $0 == fd }
+    }
+
+    /// Container output to attached clients: raw with a tty, else Docker's multiplexed
+    /// frames (1 byte stream, 3 zero bytes, 4 bytes big-endian length).
+    private mutating func forward(_ bytes: ArraySlice<UInt8>, stream: String) {
+        for (fd, mode) in attached {
+            let wanted = stream == "stdout" ? mode.stdout ?? true : mode.stderr ?? true
+            guard wanted else { continue }
+            var frame: [UInt8] = []
+            if terminal == nil {
+                let n = UInt32(bytes.count)
+                frame = [stream == "stdout" ? 1 : 2, 0, 0, 0,
+                         UInt8(n >> 24), UInt8(n >> 16 & 0xff), UInt8(n >> 8 & 0xff), UInt8(n & 0xff)]
+            }
+            frame += bytes
+            if (try? FD.writeAll(fd, frame)) == nil { drop(fd) }
+        }
     }
 
     /// The container is gone and its output drained: log, status file, runtime state.
@@ -179,6 +253,7 @@ struct Shim {
         guard let exit else { return }
         do { try Files.writeAtomic(exitPath, try OCIJSON.encode(exit)) } catch { Log.error("write \(exitPath): \(error)") }
         do { try runtime.delete(options.id, force: true) } catch { Log.error("delete: \(error)") }
+        for fd in attached.keys { drop(fd) }
         for fd in waiters { reply(fd, exit) }
         unlink(socketPath)
     }

@@ -17,10 +17,14 @@ struct ShimOptions {
     var logPath: String?
     var logMaxSize = 0
     var logMaxFiles = 1
+    var tty = false
+    var stdin = false
+    var stdinOnce = false
 
     static let usage = """
     usage: berth-shim --id ID --bundle DIR --state-dir DIR [--runtime-root DIR]
                       [--log-path FILE] [--log-max-size BYTES] [--log-max-files N]
+                      [--tty] [--stdin] [--stdin-once]
     Creates the container and serves DIR/shim.sock; `start` runs it. Writes DIR/exit.json at exit.
     """
 
@@ -41,6 +45,9 @@ struct ShimOptions {
             case "--log-path": o.logPath = try value()
             case "--log-max-size": o.logMaxSize = Int(try value()) ?? 0
             case "--log-max-files": o.logMaxFiles = Int(try value()) ?? 1
+            case "--tty": o.tty = true
+            case "--stdin": o.stdin = true
+            case "--stdin-once": o.stdinOnce = true
             case "-h", "--help": print(usage); exit(0)
             default: throw BerthError("unknown argument \(args[i])\n\(usage)")
             }

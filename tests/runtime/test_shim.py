@@ -39,11 +39,11 @@ def shim(make_bundle, tmp_path):
         pytest.skip("berth-shim not built")
     procs = []
 
-    def start(args):
-        b = make_bundle(args)
+    def start(args, *flags):
+        b = make_bundle(args, edit=lambda c: c["process"].update(terminal="--tty" in flags))
         state = tmp_path / ("state-" + uuid.uuid4().hex[:6])
         cid = "shim-" + uuid.uuid4().hex[:8]
-        p = subprocess.Popen([str(SHIM), "--id", cid, "--bundle", str(b), "--state-dir", str(state)],
+        p = subprocess.Popen([str(SHIM), "--id", cid, "--bundle", str(b), "--state-dir", str(state), *flags],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         procs.append(p)
         ready = p.stdout.readline()
@@ -103,3 +103,41 @@ def test_shim_survives_its_starter(shim):
     assert answer(waiter)["exitCode"] == 137
     proc.wait(10)
     assert json.loads((state / "exit.json").read_text())["exitCode"] == 137
+
+
+def test_shim_attach_multiplexed_with_stdin(shim):
+    cid, state, proc = shim(["sh", "-c", "read line; echo got $line; echo err >&2"], "--stdin", "--stdin-once")
+    sock = state / "shim.sock"
+    att = send(sock, "attach", stdin=True, stdout=True, stderr=True)
+    f = att.makefile("rb")
+    assert json.loads(f.readline())["status"] == "created"
+    ask(sock, "start")
+    att.sendall(b"hello\n")
+    att.shutdown(socket.SHUT_WR)
+    # what follows the answer line: frames until the container is gone
+    rest = f.read()
+    frames = []
+    while rest:
+        frames.append((rest[0], rest[8:8 + int.from_bytes(rest[4:8], "big")]))
+        rest = rest[8 + int.from_bytes(rest[4:8], "big"):]
+    out = b"".join(d for s_, d in frames if s_ == 1)
+    err = b"".join(d for s_, d in frames if s_ == 2)
+    assert out == b"got hello\n" and err == b"err\n"
+    proc.wait(10)
+
+
+def test_shim_tty_attach_and_resize(shim):
+    cid, state, proc = shim(["sh", "-c", "stty size; tty; read x; echo bye $x"], "--tty", "--stdin")
+    sock = state / "shim.sock"
+    ask(sock, "resize", height=33, width=120)
+    att = send(sock, "attach", stdin=True, stdout=True)
+    f = att.makefile("rb")
+    f.readline()
+    ask(sock, "start")
+    time.sleep(0.3)
+    att.sendall(b"now\r")
+    out = f.read().decode()
+    assert "33 120" in out
+    assert "/dev/pts/0" in out
+    assert "bye now" in out
+    proc.wait(10)
