@@ -32,9 +32,13 @@ let package = Package(
         ),
         .target(name: "BerthAPIModels", dependencies: ["BerthOCI"]),
         .target(
+            name: "BerthEngine",
+            dependencies: ["BerthRuntime", "BerthImage", "BerthOCI", "BerthSystem", "BerthAPIModels", "CBerth"]
+        ),
+        .target(
             name: "BerthAPI",
             dependencies: [
-                "BerthAPIModels", "BerthSystem",
+                "BerthAPIModels", "BerthSystem", "BerthEngine", "BerthOCI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -61,7 +61,7 @@ extension Spec {
         return spec
     }
 
-    static var hostArch: String {
+    public static var hostArch: String {
         #if arch(arm64)
         return "arm64"
         #else
@@ -69,7 +69,7 @@ extension Spec {
         #endif
     }
 
-    static var kernelVersion: (Int, Int) {
+    public static var kernelVersion: (Int, Int) {
         let release = (try? Files.readString("/proc/sys/kernel/osrelease")) ?? "0.0"
         let parts = release.split(whereSeparator: { $0 == "." || $0 == "-" }).prefix(2).compactMap { Int($0) }
         return (parts.first ?? 0, parts.count > 1 ? parts[1] : 0)

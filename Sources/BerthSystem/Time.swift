@@ -58,3 +58,43 @@ public enum ProcFS {
         return true
     }
 }
+
+extension WallClock {
+    /// Seconds since the epoch of an RFC 3339 UTC time (`2026-11-23T14:53:38.123Z`), or nil.
+    public static func epochSeconds(_ text: String) -> Int? {
+        let digits = text.utf8.map { Int($0) - 48 }
+        guard digits.count >= 19 else { return nil }
+        func num(_ from: Int, _ len: Int) -> Int? {
+            var v = 0
+            for d in digits[from..<from + len] { guard (0...9).contains(d) else { return nil }; v = v * 10 + d }
+            return v
+        }
+        guard let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2), let h = num(11, 2), let mi = num(14, 2),
+              let s = num(17, 2) else { return nil }
+        var t = tm()
+        t.tm_year = Int32(y - 1900); t.tm_mon = Int32(mo - 1); t.tm_mday = Int32(d)
+        t.tm_hour = Int32(h); t.tm_min = Int32(mi); t.tm_sec = Int32(s)
+        return Int(timegm(&t))
+    }
+
+    /// Now, in seconds since the epoch.
+    public static func nowSeconds() -> Int { Int(time(nil)) }
+
+    /// Docker's `units.HumanDuration`: "Less than a second", "5 seconds", "About a minute"…
+    public static func humanDuration(seconds: Int) -> String {
+        let s = max(0, seconds)
+        switch s {
+        case ..<1: return "Less than a second"
+        case 1: return "1 second"
+        case ..<60: return "\(s) seconds"
+        case ..<120: return "About a minute"
+        case ..<3600: return "\(s / 60) minutes"
+        case ..<7200: return "About an hour"
+        case ..<(48 * 3600): return "\(s / 3600) hours"
+        case ..<(7 * 24 * 3600 * 2): return "\(s / (24 * 3600)) days"
+        case ..<(30 * 24 * 3600 * 2): return "\(s / (7 * 24 * 3600)) weeks"
+        case ..<(365 * 24 * 3600 * 2): return "\(s / (30 * 24 * 3600)) months"
+        default: return "\(s / (365 * 24 * 3600)) years"
+        }
+    }
+}

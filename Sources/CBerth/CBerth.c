@@ -12,6 +12,7 @@
 #include <linux/capability.h>
 #include <linux/openat2.h>
 #include <sys/signalfd.h>
+#include <net/if.h>
 
 pid_t berth_clone(unsigned long flags) {
     return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
@@ -206,4 +207,15 @@ void berth_reset_signals(void) {
         signal(sig, SIG_DFL);
     }
     sigprocmask(SIG_SETMASK, &empty, NULL);
+}
+int berth_if_up(const char *name) {
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0) return -1;
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof(ifr));
+    strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
+    int rc = ioctl(s, SIOCGIFFLAGS, &ifr);
+    if (rc == 0) { ifr.ifr_flags |= IFF_UP; rc = ioctl(s, SIOCSIFFLAGS, &ifr); }
+    int e = errno; close(s); errno = e;
+    return rc;
 }

@@ -49,7 +49,8 @@ struct Shim {
         // become our 0/1/2 while the init is cloned (it inherits them), then ours go back
         // to /dev/null.
         let devnull = try FD.open("/dev/null", O_RDWR)
-        let ready = dup(1), report = dup(2)
+        // Close-on-exec copies: the container's init must not hold them open.
+        let ready = fcntl(1, F_DUPFD_CLOEXEC, 3), report = fcntl(2, F_DUPFD_CLOEXEC, 3)
         var create = CreateOptions()
         create.bundle = options.bundle
         var pipes: [[Int32]] = []

@@ -58,6 +58,20 @@ struct ShimOptions {
     }
 }
 
+// `berth-shim hook loopback-up`: an OCI createContainer hook (it runs in the container's
+// namespaces) that brings up loopback in a new network namespace, as Docker's containers have.
+if CommandLine.arguments.dropFirst().first == "hook" {
+    guard CommandLine.arguments.count == 3, CommandLine.arguments[2] == "loopback-up" else {
+        _ = "berth-shim: unknown hook\n".withCString { write(2, $0, strlen($0)) }
+        exit(2)
+    }
+    if berth_if_up("lo") != 0 {
+        _ = "berth-shim: set lo up: \(String(cString: strerror(errno)))\n".withCString { write(2, $0, strlen($0)) }
+        exit(1)
+    }
+    exit(0)
+}
+
 do {
     let options = try ShimOptions.parse(Array(CommandLine.arguments.dropFirst()))
     var shim = try Shim(options)

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import BerthAPIModels
+import BerthEngine
 import BerthSystem
 import Dispatch
 import NIOPosix
@@ -20,6 +21,10 @@ public enum Daemon {
         var router = Router()
         router.commonHeaders = Router.standardHeaders(serverVersion: BerthVersionInfo.version)
         router.addSystemRoutes(HostSystemBackend(dataRoot: config.dataRoot, engineID: engineID, debug: config.debug))
+        let engine = try Engine(dataRoot: config.dataRoot)
+        await engine.restore()
+        router.addContainerRoutes(engine)
+        router.addImageRoutes(engine, tempDir: config.dataRoot + "/tmp")
 
         // One event loop thread: the daemon's work happens on tasks, the loop only moves bytes.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)

@@ -93,6 +93,8 @@ int berth_syncfs(int fd);
 // returns a signalfd for them; berth_signalfd_next reads one and returns its number.
 int berth_signalfd(const int *signals);
 int berth_signalfd_next(int fd);
+/// Sets a network interface up (SIOCSIFFLAGS), in the caller's network namespace.
+int berth_if_up(const char *name);
 /// Unblocks every signal and restores default dispositions (before exec).
 void berth_reset_signals(void);
 

@@ -1,0 +1,95 @@
+import BerthAPIModels
+import BerthEngine
+import BerthSystem
+
+/// Containers in the Engine API's JSON shapes (`GET /containers/json`, `…/{id}/json`),
+/// members in Docker's order.
+enum ContainerJSON {
+    static func command(_ c: Container) -> String { ([c.path] + c.args).joined(separator: " ") }
+
+    /// `Up 5 seconds`, `Exited (0) 2 minutes ago`, `Created`.
+    static func status(_ c: Container) -> String {
+        let now = WallClock.nowSeconds()
+        switch c.state.status {
+        case "running":
+            let started = WallClock.epochSeconds(c.state.startedAt) ?? now
+            return "Up " + WallClock.humanDuration(seconds: now - started)
+        case "paused":
+            let started = WallClock.epochSeconds(c.state.startedAt) ?? now
+            return "Up " + WallClock.humanDuration(seconds: now - started) + " (Paused)"
+        case "exited":
+            let finished = WallClock.epochSeconds(c.state.finishedAt) ?? now
+            return "Exited (\(c.state.exitCode)) " + WallClock.humanDuration(seconds: now - finished) + " ago"
+        default:
+            return "Created"
+        }
+    }
+
+    static func strings(_ list: [String]?) -> JSONValue { list.map { .array($0.map { .string($0) }) } ?? .null }
+
+    static func labels(_ c: Container) -> JSONValue {
+        .object(JSONObject((c.config.labels ?? [:]).sorted { $0.key < $1.key }.map { JSONMember($0.key, .string($0.value)) }))
+    }
+
+    static func summary(_ c: Container) -> JSONValue {
+        [
+            "Id": .string(c.id),
+            "Names": .array([.string("/" + c.name)]),
+            "Image": .string(c.image),
+            "ImageID": .string(c.imageID.description),
+            "Command": .string(command(c)),
+            "Created": .int(Int64(WallClock.epochSeconds(c.created) ?? 0)),
+            "Ports": .array([]),
+            "Labels": labels(c),
+            "State": .string(c.state.status),
+            "Status": .string(status(c)),
+            "HostConfig": ["NetworkMode": .string(c.hostConfig.networkMode ?? "default")],
+            "NetworkSettings": ["Networks": [:]],
+            "Mounts": .array([]),
+        ]
+    }
+
+    static func inspect(_ c: Container) -> JSONValue {
+        let s = c.state
+        let config = c.config
+        let host = c.hostConfig
+        return [
+            "Id": .string(c.id),
+            "Created": .string(c.created),
+            "Path": .string(c.path),
+            "Args": strings(c.args),
+            "State": [
+                "Status": .string(s.status), "Running": .bool(s.status == "running"), "Paused": .bool(s.status == "paused"),
+                "Restarting": false, "OOMKilled": .bool(s.oomKilled), "Dead": false, "Pid": .int(Int64(s.pid)),
+                "ExitCode": .int(Int64(s.exitCode)), "Error": .string(s.error), "StartedAt": .string(s.startedAt),
+                "FinishedAt": .string(s.finishedAt),
+            ],
+            "Image": .string(c.imageID.description),
+            "ResolvConfPath": "", "HostnamePath": "", "HostsPath": "", "LogPath": "",
+            "Name": .string("/" + c.name),
+            "RestartCount": 0,
+            "Driver": "overlay2",
+            "Platform": "linux",
+            "HostConfig": [
+                "Binds": strings(host.binds), "NetworkMode": .string(host.networkMode ?? "default"),
+                "AutoRemove": .bool(host.autoRemove ?? false), "Privileged": .bool(host.privileged ?? false),
+                "ReadonlyRootfs": .bool(host.readonlyRootfs ?? false), "CapAdd": strings(host.capAdd),
+                "CapDrop": strings(host.capDrop), "SecurityOpt": strings(host.securityOpt),
+                "Memory": .int(host.memory ?? 0), "NanoCpus": .int(host.nanoCpus ?? 0),
+                "CpuShares": .int(host.cpuShares ?? 0), "PidsLimit": host.pidsLimit.map { .int($0) } ?? .null,
+            ],
+            "Mounts": .array([]),
+            "Config": [
+                "Hostname": .string(config.hostname.flatMap { $0.isEmpty ? nil : $0 } ?? c.shortID),
+                "Domainname": .string(config.domainname ?? ""), "User": .string(config.user ?? ""),
+                "AttachStdin": .bool(config.attachStdin ?? false), "AttachStdout": .bool(config.attachStdout ?? false),
+                "AttachStderr": .bool(config.attachStderr ?? false), "Tty": .bool(config.tty ?? false),
+                "OpenStdin": .bool(config.openStdin ?? false), "StdinOnce": .bool(config.stdinOnce ?? false),
+                "Env": strings(config.env), "Cmd": strings(config.cmd), "Image": .string(c.image),
+                "WorkingDir": .string(config.workingDir ?? ""), "Entrypoint": strings(config.entrypoint),
+                "Labels": labels(c),
+            ],
+            "NetworkSettings": ["Networks": [:]],
+        ]
+    }
+}

@@ -1,0 +1,112 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import BerthAPIModels
+import BerthEngine
+import BerthSystem
+
+extension Router {
+    /// The container routes: create, start, attach, wait, stop, kill, remove, list, inspect.
+    public mutating func addContainerRoutes(_ engine: Engine) {
+        post("/containers/create") { req in
+            let body = try await req.body.decode(CreateRequest.self)
+            let c = try await engine.create(name: req.query["name"], request: body)
+            return try .json(["Id": .string(c.id), "Warnings": .array([])] as JSONValue, status: .created)
+        }
+        post("/containers/{id}/start") { req in
+            try await engine.start(req.parameter("id")) ? .noContent : APIResponse(status: .notModified)
+        }
+        post("/containers/{id}/wait") { req in
+            // Headers go out at once, the body when the container exits: the docker CLI
+            // waits for the headers before it sends start.
+            let c = try await engine.lookup(req.parameter("id"))
+            let condition = req.query["condition"] ?? "not-running"
+            return .stream { w in
+                let code = try await engine.wait(c.id, condition: condition)
+                try await w.writeJSON(["StatusCode": .int(Int64(code))] as JSONValue)
+            }
+        }
+        post("/containers/{id}/kill") { req in
+            try await engine.kill(req.parameter("id"), signal: req.query["signal"])
+            return .noContent
+        }
+        post("/containers/{id}/stop") { req in
+            let t = try req.query.int("t") ?? req.query.int("timeout")
+            return try await engine.stop(req.parameter("id"), timeout: t, signal: req.query["signal"])
+                ? .noContent : APIResponse(status: .notModified)
+        }
+        post("/containers/{id}/resize") { req in
+            try await engine.resize(req.parameter("id"), height: try req.query.int("h") ?? 0, width: try req.query.int("w") ?? 0)
+            return .text("")
+        }
+        delete("/containers/{id}") { req in
+            try await engine.remove(req.parameter("id"), force: req.query.bool("force"))
+            return .noContent
+        }
+        get("/containers/json") { req in
+            let all = req.query.bool("all")
+            return try .json(JSONValue.array(await engine.list(all: all).map(ContainerJSON.summary)))
+        }
+        get("/containers/{id}/json") { req in
+            try .json(ContainerJSON.inspect(try await engine.lookup(req.parameter("id"))))
+        }
+        post("/containers/{id}/attach") { req in
+            let c = try await engine.lookup(req.parameter("id"))
+            let (stdin, stdout, stderr) = (req.query.bool("stdin"), req.query.bool("stdout"), req.query.bool("stderr"))
+            let type = c.config.tty == true ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream"
+            // The 101 goes out at once: the client sends start only after it; the attach to
+            // the shim then waits for start, and connects before the container runs.
+            return .hijack(contentType: type) { conn in
+                guard let (fd, _) = try? await engine.attach(c.id, stdin: stdin, stdout: stdout, stderr: stderr) else {
+                    await conn.closeOutput()
+                    return
+                }
+                await ShimBridge.pump(fd: fd, conn: conn)
+            }
+        }
+    }
+}
+
+/// Copies between a hijacked API connection and a shim attach socket: the shim's bytes
+/// (already framed as Docker's stream) out, the client's bytes in.
+enum ShimBridge {
+    static func pump(fd: Int32, conn: HijackedConnection) async {
+        let (output, sink) = AsyncStream<[UInt8]>.makeStream()
+        ThreadReader.start(fd: fd, sink: sink)
+        let input = Task {
+            for await bytes in conn.input { if (try? FD.writeAll(fd, bytes)) == nil { break } }
+            shutdown(fd, Int32(SHUT_WR))
+        }
+        for await bytes in output { try? await conn.write(bytes) }
+        await conn.closeOutput()
+        input.cancel()
+        close(fd)
+    }
+}
+
+/// Blocking reads on a plain thread, yielded into an async stream.
+enum ThreadReader {
+    static func start(fd: Int32, sink: AsyncStream<[UInt8]>.Continuation) {
+        var thread = pthread_t()
+        let box = Unmanaged.passRetained(Box(fd: fd, sink: sink)).toOpaque()
+        pthread_create(&thread, nil, { raw in
+            let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+            var buf = [UInt8](repeating: 0, count: 32768)
+            while true {
+                let n = read(box.fd, &buf, buf.count)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                box.sink.yield(Array(buf[0..<n]))
+            }
+            box.sink.finish()
+            return nil
+        }, box)
+        pthread_detach(thread)
+    }
+
+    final class Box: @unchecked Sendable {
+        let fd: Int32
+        let sink: AsyncStream<[UInt8]>.Continuation
+        init(fd: Int32, sink: AsyncStream<[UInt8]>.Continuation) { self.fd = fd; self.sink = sink }
+    }
+}

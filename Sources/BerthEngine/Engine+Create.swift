@@ -1,0 +1,82 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import BerthAPIModels
+import BerthImage
+import BerthOCI
+import BerthSystem
+
+extension Engine {
+    /// `POST /containers/create`: resolves the image, unpacks its layers, makes the
+    /// container's writable snapshot and records it. Nothing runs yet.
+    public func create(name: String?, request: CreateRequest) async throws -> Container {
+        guard let imageName = request.config.image, !imageName.isEmpty else {
+            throw EngineError.invalidArgument("config cannot be empty in order to create a container")
+        }
+        var taken = Set(containers.values.map(\.name))
+        let chosen: String
+        if let name, !name.isEmpty {
+            let n = name.hasPrefix("/") ? String(name.dropFirst()) : name
+            guard Names.isValid(n) else {
+                throw EngineError.invalidArgument("Invalid container name (\(name)), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")
+            }
+            if let other = containers.values.first(where: { $0.name == n }) {
+                throw EngineError.conflict("Conflict. The container name \"/\(n)\" is already in use by container \"\(other.id)\". You have to remove (or rename) that container to be able to reuse that name.")
+            }
+            chosen = n
+        } else {
+            chosen = Names.generate(taken: taken)
+        }
+        taken.insert(chosen)
+        let (record, imageConfig) = try resolveImage(imageName)
+        let command = SpecBuilder.command(config: request.config, image: imageConfig.config)
+        guard let path = command.first else {
+            throw EngineError.invalidArgument("no command specified")
+        }
+        let id = Engine.newID()
+        var c = Container(id: id, name: chosen, created: WallClock.rfc3339Nano(), image: imageName, imageID: record.id,
+                          path: path, args: Array(command.dropFirst()), config: request.config,
+                          hostConfig: request.hostConfig, state: Container.State())
+        c.config.image = imageName
+        // Validate what the spec builder would refuse now, not at start.
+        var check = specBuilder(c, imageConfig: imageConfig.config)
+        check.validating = true
+        try check.validate()
+        let chain = try await prepareLayers(record, imageConfig)
+        do {
+            try Files.mkdirAll(containerDir(id), mode: 0o710)
+            _ = try snapshots.createContainer(id: id, lowers: chain)
+            try save(c)
+        } catch {
+            try? snapshots.removeContainer(id: id)
+            try? Files.removeAll(containerDir(id))
+            containers[id] = nil
+            throw EngineError.internalError("create container", cause: BerthError("\(error)"))
+        }
+        return c
+    }
+
+    func specBuilder(_ c: Container, imageConfig: ImageConfig.Container?) -> SpecBuilder {
+        SpecBuilder(container: c, image: imageConfig, rootfs: containerDir(c.id) + "/rootfs", containerDir: containerDir(c.id))
+    }
+
+    /// 64 hex digits from the kernel's random source, as Docker's IDs.
+    static func newID() -> String {
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var rng = SystemRandomNumberGenerator()   // getrandom(2) underneath
+        for i in bytes.indices { bytes[i] = rng.next() }
+        return bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
+}
+
+extension SpecBuilder {
+    /// Builds the parts that can fail on user input (user, caps, binds, limits) and
+    /// turns failures into 400s.
+    func validate() throws {
+        do {
+            _ = try build()
+        } catch let e as EngineErrorLike {
+            throw EngineError.invalidArgument(e.description)
+        }
+    }
+}

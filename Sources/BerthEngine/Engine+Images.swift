@@ -1,0 +1,57 @@
+import BerthAPIModels
+import BerthImage
+import BerthOCI
+import BerthSystem
+
+extension Engine {
+    /// `POST /images/create?fromSrc=-`: a rootfs tar (already saved to `path`) becomes an image.
+    public func importImage(path: String, repo: String?, tag: String?, message: String?,
+                            config: ImageConfig.Container?) throws -> Digest {
+        var reference: Reference? = nil
+        if let repo, !repo.isEmpty {
+            do {
+                reference = try Reference.parseDocker(repo + ((tag?.isEmpty ?? true) ? "" : ":" + tag!))
+            } catch {
+                throw EngineError.invalidArgument("\(error)")
+            }
+        }
+        let options = ImageArchive.ImportOptions(config: config, message: message, source: "-", reference: reference)
+        do {
+            return try ImageArchive.importRootfs(path: path, content: content, images: images, options: options).id
+        } catch {
+            throw EngineError.invalidArgument("\(error)")
+        }
+    }
+
+    /// The image a name or ID resolves to, with its config.
+    func resolveImage(_ name: String) throws -> (ImageRecord, ImageConfig) {
+        let record: ImageRecord
+        do { record = try images.resolve(name) } catch {
+            throw EngineError.notFound("No such image: \(name)")
+        }
+        return (record, try record.config(in: content))
+    }
+
+    /// Unpacks the image's layers (once, in parallel) and returns their chain IDs.
+    func prepareLayers(_ record: ImageRecord, _ config: ImageConfig) async throws -> [Digest] {
+        let chain = Digest.chainIDs(config.rootfs.diffIDs)
+        let manifest = try record.manifest.map { try OCIJSON.decode(ImageManifest.self, from: try content.read($0.digest)) }
+        var missing: [LayerSource] = []
+        for (i, chainID) in chain.enumerated() where !snapshots.hasLayer(chainID) {
+            guard let layer = manifest?.layers[i] else { throw EngineError.internalError("image \(record.id) has no layer \(i)") }
+            missing.append(LayerSource(blobPath: content.path(of: layer.digest), diffID: config.rootfs.diffIDs[i]))
+        }
+        if !missing.isEmpty { _ = try await snapshots.unpackLayers(missing) }
+        return chain
+    }
+
+    /// Image summaries for `GET /images/json`.
+    public func imageList() throws -> [(record: ImageRecord, config: ImageConfig, names: [Reference], size: Int64)] {
+        try images.images().map { record in
+            let config = try record.config(in: content)
+            let manifest = try record.manifest.map { try OCIJSON.decode(ImageManifest.self, from: try content.read($0.digest)) }
+            let size = manifest?.layers.reduce(Int64(0)) { $0 + $1.size } ?? 0
+            return (record, config, try images.names(of: record.id), size)
+        }
+    }
+}

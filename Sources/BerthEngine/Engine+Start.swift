@@ -1,0 +1,107 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import BerthAPIModels
+import BerthImage
+import BerthOCI
+import BerthRuntime
+import BerthSystem
+import CBerth
+
+extension Engine {
+    /// `POST /containers/{id}/start`: mounts the rootfs, writes the bundle, spawns the
+    /// shim (which creates the container), lets pending attaches connect, then starts it.
+    /// Returns false when it was already running (Docker's 304).
+    public func start(_ ref: String) async throws -> Bool {
+        var c = try lookup(ref)
+        if c.state.running { return false }
+        let (record, imageConfig) = try resolveImage(c.imageID.description)
+        let chain = try await prepareLayers(record, imageConfig)
+        let dir = containerDir(c.id)
+        let rootfs = dir + "/rootfs"
+        do {
+            try mountRootfs(c.id, rootfs: rootfs, lowers: chain)
+            let builder = specBuilder(c, imageConfig: imageConfig.config)
+            try writeEtcFiles(dir: dir, hostname: builder.hostname)
+            let spec: Spec
+            do { spec = try builder.build() } catch let e as EngineErrorLike { throw EngineError.invalidArgument(e.description) }
+            try Files.writeAtomic(dir + "/config.json", try OCIJSON.encode(spec), durable: false)
+            try? Files.removeAll(shimDir(c.id))
+            let shim = try ShimProcess.spawn(id: c.id, bundle: dir, stateDir: shimDir(c.id), tty: c.config.tty ?? false,
+                                             stdin: c.config.openStdin ?? false, stdinOnce: c.config.stdinOnce ?? false)
+            for connect in pendingAttach.removeValue(forKey: c.id) ?? [] { connect(shim) }
+            let (status, _) = try shim.request(ShimRequest(op: "start"))
+            if let error = status.error { throw BerthError(error) }
+            c.state = Container.State()
+            c.state.status = "running"
+            c.state.pid = status.pid
+            c.state.startedAt = WallClock.rfc3339Nano()
+            try save(c)
+            watch(c.id)
+            return true
+        } catch {
+            unmountRootfs(rootfs)
+            for connect in pendingAttach.removeValue(forKey: c.id) ?? [] { connect(nil) }
+            c.state.error = "\(error)"
+            c.state.exitCode = 128
+            try? save(c)
+            if let e = error as? EngineError { throw e }
+            throw EngineError.internalError("failed to start container \(c.shortID)", cause: BerthError("\(error)"))
+        }
+    }
+
+    private func mountRootfs(_ id: String, rootfs: String, lowers: [Digest]) throws {
+        guard let snapshot = try snapshots.container(id: id) else {
+            throw EngineError.internalError("container \(id) has no snapshot")
+        }
+        let overlay = try snapshots.mount(for: snapshot)
+        try Files.mkdirAll(rootfs)
+        unmountRootfs(rootfs)
+        try sys("mount", path: rootfs) { berth_mount("overlay", rootfs, "overlay", 0, overlay.options) }
+    }
+
+    func unmountRootfs(_ rootfs: String) {
+        while berth_umount2(rootfs, 2 /* MNT_DETACH */) == 0 {}
+    }
+
+    private func writeEtcFiles(dir: String, hostname: String) throws {
+        try Files.write(dir + "/hostname", hostname + "\n")
+        try Files.write(dir + "/hosts", """
+            127.0.0.1\tlocalhost
+            ::1\tlocalhost ip6-localhost ip6-loopback
+            fe00::0\tip6-localnet
+            ff00::0\tip6-mcastprefix
+            ff02::1\tip6-allnodes
+            ff02::2\tip6-allrouters
+            127.0.1.1\t\(hostname)
+
+            """)
+        let resolv = (try? Files.readString("/etc/resolv.conf")) ?? ""
+        try Files.write(dir + "/resolv.conf", resolv.isEmpty ? "nameserver 8.8.8.8\n" : resolv)
+    }
+
+    /// Watches a running container from a plain thread: the shim answers `wait` when the
+    /// container has exited.
+    func watch(_ id: String) {
+        let shim = ShimProcess(stateDir: shimDir(id))
+        Threads.detach { [self] in
+            let status = (try? shim.request(ShimRequest(op: "wait")).0) ?? shim.exitStatus
+                ?? ShimStatus(id: id, pid: 0, status: "stopped", exitCode: 255, exitedAt: WallClock.rfc3339Nano())
+            Task { await self.recordExit(id, status) }
+        }
+    }
+
+    /// The container has exited: record it, unmount, wake waiters, and auto-remove.
+    func recordExit(_ id: String, _ status: ShimStatus) {
+        guard var c = containers[id] else { return }
+        c.state.status = "exited"
+        c.state.pid = 0
+        c.state.exitCode = status.exitCode ?? 255
+        c.state.oomKilled = status.oomKilled ?? false
+        c.state.finishedAt = status.exitedAt ?? WallClock.rfc3339Nano()
+        unmountRootfs(containerDir(id) + "/rootfs")
+        try? save(c)
+        for w in exitWaiters.removeValue(forKey: id) ?? [] { w.resume(returning: c.state.exitCode) }
+        if c.hostConfig.autoRemove == true { try? removeNow(id) }
+    }
+}

@@ -1,0 +1,78 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import BerthAPIModels
+import BerthImage
+import BerthOCI
+import BerthRuntime
+import BerthSystem
+
+/// The daemon's core: images and containers under the data root, containers run by shims.
+/// An actor: API handlers call it concurrently; blocking waits happen on plain threads.
+public actor Engine {
+    public let dataRoot: String
+    let content: any ContentStore
+    let images: any ImageStore
+    let snapshots: any SnapshotStore
+    var containers: [String: Container] = [:]
+    var exitWaiters: [String: [CheckedContinuation<Int32, Never>]] = [:]
+    var removeWaiters: [String: [CheckedContinuation<Int32, Never>]] = [:]
+    /// Attaches that arrived before start: run by `start` once the shim exists and before
+    /// the container runs, so no output is missed.
+    var pendingAttach: [String: [(ShimProcess?) -> Void]] = [:]
+
+    public init(dataRoot: String) throws {
+        self.dataRoot = dataRoot
+        try Files.mkdirAll(dataRoot + "/containers", mode: 0o710)
+        content = try ContentStores.local(root: dataRoot)
+        images = try ImageStores.local(root: dataRoot)
+        snapshots = try SnapshotStores.overlay(root: dataRoot)
+        var found: [String: Container] = [:]
+        for id in (try? Files.list(dataRoot + "/containers")) ?? [] {
+            guard let bytes = try? Files.read(dataRoot + "/containers/" + id + "/container.json"),
+                  let c = try? OCIJSON.decode(Container.self, from: bytes) else { continue }
+            found[id] = c
+        }
+        containers = found
+    }
+
+    /// After a restart: containers whose shim still runs are watched again; those that
+    /// exited meanwhile get their real exit code and time from the shim's exit.json.
+    public func restore() {
+        for (id, c) in containers where c.state.running {
+            let shim = ShimProcess(stateDir: shimDir(id))
+            if let status = shim.exitStatus {
+                recordExit(id, status)
+            } else if shim.isAlive {
+                watch(id)
+            } else {
+                var s = ShimStatus(id: id, pid: c.state.pid, status: "stopped", exitCode: 255)
+                s.exitedAt = WallClock.rfc3339Nano()
+                recordExit(id, s)
+            }
+        }
+    }
+
+    nonisolated func containerDir(_ id: String) -> String { dataRoot + "/containers/" + id }
+    nonisolated func shimDir(_ id: String) -> String { "/run/berth/shims/" + id }
+
+    func save(_ c: Container) throws {
+        containers[c.id] = c
+        try Files.writeAtomic(containerDir(c.id) + "/container.json", try OCIJSON.encode(c))
+    }
+
+    /// A container by full ID, name, or unique ID prefix, as Docker looks them up.
+    public func lookup(_ ref: String) throws(EngineError) -> Container {
+        let key = ref.hasPrefix("/") ? String(ref.dropFirst()) : ref
+        if let c = containers[key] { return c }
+        if let c = containers.values.first(where: { $0.name == key }) { return c }
+        let matches = key.isEmpty ? [] : containers.keys.filter { $0.hasPrefix(key) }
+        if matches.count == 1 { return containers[matches[0]]! }
+        if matches.count > 1 { throw .invalidArgument("multiple IDs found with provided prefix: \(key)") }
+        throw .notFound("No such container: \(ref)")
+    }
+
+    public func list(all: Bool) -> [Container] {
+        containers.values.filter { all || $0.state.running }.sorted { $0.created > $1.created }
+    }
+}
