@@ -24,7 +24,9 @@ let package = Package(
         // libxml2/ICU dependencies) at every container start.
         .target(name: "CArchive", linkerSettings: [.linkedLibrary("archive")]),
         .target(name: "BerthSystem", dependencies: ["CBerth"]),
-        .target(name: "BerthOCI"),
+        // JSON and Codable without Foundation, so the runtime and the shim stay small.
+        .target(name: "BerthJSON"),
+        .target(name: "BerthOCI", dependencies: ["BerthJSON"]),
         .target(name: "BerthRuntime", dependencies: ["BerthSystem", "BerthOCI", "CBerth"]),
         .target(
             name: "BerthImage",
