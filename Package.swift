@@ -50,6 +50,7 @@ let package = Package(
         .executableTarget(name: "berthd", dependencies: ["BerthAPI"]),
         .executableTarget(name: "berth", dependencies: ["BerthCLI"]),
 
+        .testTarget(name: "BerthJSONTests", dependencies: ["BerthJSON", "BerthOCI"]),
         .testTarget(name: "BerthOCITests", dependencies: ["BerthOCI"]),
         .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime", "BerthOCI"]),
         .testTarget(name: "BerthImageTests", dependencies: ["BerthImage", "BerthOCI", "BerthSystem", "CBerth", "CArchive"]),
