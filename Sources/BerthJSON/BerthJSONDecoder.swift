@@ -46,13 +46,37 @@ final class DecodingContext {
         self.userInfo = info
     }
 
-    /// Scalars are read directly; other types get a decoder of their own.
+    /// Scalars and string arrays are read directly; other types get a decoder of their own.
+    /// Comparing metatypes is a pointer compare, much cheaper than a conformance lookup
+    /// (`as? any JSONScalar.Type`), which is left for the rarer scalar types.
     func unwrap<T: Decodable>(_ value: JSONValue, as type: T.Type, path: @autoclosure () -> CodingPath) throws -> T {
+        if T.self == String.self { return unsafeBitCast(try String.fromJSON(value, path().keys), to: T.self) }
+        if T.self == [String].self { return unsafeBitCast(try strings(value, path: path()), to: T.self) }
+        if T.self == Bool.self { return unsafeBitCast(try Bool.fromJSON(value, path().keys), to: T.self) }
+        if T.self == Int.self { return unsafeBitCast(try Int.fromJSON(value, path().keys), to: T.self) }
+        if T.self == UInt32.self { return unsafeBitCast(try UInt32.fromJSON(value, path().keys), to: T.self) }
+        if T.self == UInt64.self { return unsafeBitCast(try UInt64.fromJSON(value, path().keys), to: T.self) }
+        if T.self == Int64.self { return unsafeBitCast(try Int64.fromJSON(value, path().keys), to: T.self) }
+        if T.self == JSONValue.self { return unsafeBitCast(value, to: T.self) }
         if let scalar = T.self as? any JSONScalar.Type {
             return try scalar.fromJSON(value, path().keys) as! T
         }
-        if T.self == JSONValue.self { return value as! T }
         return try T(from: JSONDecoderImpl(value: value, path: path(), context: self))
+    }
+
+    /// `[String]`, the commonest array in OCI configs (args, env, mount options, syscall
+    /// names), without an unkeyed container.
+    private func strings(_ value: JSONValue, path: CodingPath) throws -> [String] {
+        guard case .array(let elements) = value else {
+            return try [String](from: JSONDecoderImpl(value: value, path: path, context: self))
+        }
+        var result: [String] = []
+        result.reserveCapacity(elements.count)
+        for (i, element) in elements.enumerated() {
+            guard case .string(let s) = element else { throw String.mismatch(element, CodingPath.index(i, path).keys) }
+            result.append(s)
+        }
+        return result
     }
 }
 

@@ -95,9 +95,18 @@ final class EncodingContext {
 
     /// Scalars become values directly; other types get an encoder of their own. A value
     /// that encodes nothing becomes `{}`, as in Foundation.
+    /// As in decoding, the common types are found by comparing metatypes, which is much
+    /// cheaper than the dynamic cast left for the rest.
     func wrap<T: Encodable>(_ value: T, path: @autoclosure () -> [any CodingKey]) throws -> EncodedNode {
+        if T.self == String.self { return .value(.string(unsafeBitCast(value, to: String.self))) }
+        if T.self == [String].self { return .value(.array(unsafeBitCast(value, to: [String].self).map { .string($0) })) }
+        if T.self == Bool.self { return .value(.bool(unsafeBitCast(value, to: Bool.self))) }
+        if T.self == Int.self { return .value(.number(JSONNumber(unsafeBitCast(value, to: Int.self)))) }
+        if T.self == UInt32.self { return .value(.number(JSONNumber(unsafeBitCast(value, to: UInt32.self)))) }
+        if T.self == UInt64.self { return .value(.number(JSONNumber(unsafeBitCast(value, to: UInt64.self)))) }
+        if T.self == Int64.self { return .value(.number(JSONNumber(unsafeBitCast(value, to: Int64.self)))) }
+        if T.self == JSONValue.self { return .value(unsafeBitCast(value, to: JSONValue.self)) }
         if let scalar = value as? any JSONScalar { return .value(try scalar.toJSON(path())) }
-        if let json = value as? JSONValue { return .value(json) }
         let encoder = JSONEncoderImpl(codingPath: path(), context: self)
         try value.encode(to: encoder)
         return encoder.node ?? .object(ObjectBuilder())

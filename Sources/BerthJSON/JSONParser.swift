@@ -42,6 +42,10 @@ struct JSONParser {
     private var depth = 0
     /// Reused for strings with escapes.
     private var scratch: [UInt8] = []
+    /// Elements and members of the open arrays and objects; each container is copied out
+    /// at its end into an array of exactly its size, instead of growing one per container.
+    private var elementStack: [JSONValue] = []
+    private var memberStack: [(key: String, value: JSONValue)] = []
 
     init(_ bytes: UnsafeRawBufferPointer, maxDepth: Int) {
         self.bytes = bytes
@@ -97,15 +101,16 @@ struct JSONParser {
     private mutating func parseArray() throws(JSONSyntaxError) -> JSONValue {
         try enter()
         position += 1
-        var elements: [JSONValue] = []
         skipWhitespace()
         if peek() == UInt8(ascii: "]") {
             position += 1
             depth -= 1
-            return .array(elements)
+            return .array([])
         }
+        let base = elementStack.count
         while true {
-            elements.append(try parseValue())
+            let element = try parseValue()
+            elementStack.append(element)
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","):
@@ -115,6 +120,8 @@ struct JSONParser {
             case UInt8(ascii: "]"):
                 position += 1
                 depth -= 1
+                let elements = Array(elementStack[base...])
+                elementStack.removeSubrange(base...)
                 return .array(elements)
             default:
                 throw error("expected ',' or ']' after an array element, found \(found())")
@@ -125,13 +132,13 @@ struct JSONParser {
     private mutating func parseObject() throws(JSONSyntaxError) -> JSONValue {
         try enter()
         position += 1
-        var members: [(key: String, value: JSONValue)] = []
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             position += 1
             depth -= 1
-            return .object(members)
+            return .object([])
         }
+        let base = memberStack.count
         while true {
             guard peek() == UInt8(ascii: "\"") else { throw error("expected a string key, found \(found())") }
             let key = try parseString()
@@ -139,7 +146,8 @@ struct JSONParser {
             guard peek() == UInt8(ascii: ":") else { throw error("expected ':' after an object key, found \(found())") }
             position += 1
             skipWhitespace()
-            members.append((key: key, value: try parseValue()))
+            let value = try parseValue()
+            memberStack.append((key: key, value: value))
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","):
@@ -149,6 +157,8 @@ struct JSONParser {
             case UInt8(ascii: "}"):
                 position += 1
                 depth -= 1
+                let members = Array(memberStack[base...])
+                memberStack.removeSubrange(base...)
                 return .object(members)
             default:
                 throw error("expected ',' or '}' after an object member, found \(found())")
