@@ -49,6 +49,9 @@ let package = Package(
         .executableTarget(name: "berth-shim", dependencies: ["BerthRuntime"]),
         .executableTarget(name: "berthd", dependencies: ["BerthAPI"]),
         .executableTarget(name: "berth", dependencies: ["BerthCLI"]),
+        // BerthJSON against Foundation's coders; prints timings (not part of the tests).
+        .executableTarget(name: "berth-json-bench", dependencies: ["BerthJSON", "BerthOCI", "BerthRuntime"],
+                          path: "Benchmarks/JSONBench"),
 
         .testTarget(name: "BerthJSONTests", dependencies: ["BerthJSON", "BerthOCI"]),
         .testTarget(name: "BerthOCITests", dependencies: ["BerthOCI"]),
