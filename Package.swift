@@ -51,7 +51,7 @@ let package = Package(
         .executableTarget(name: "berth", dependencies: ["BerthCLI"]),
         // BerthJSON against Foundation's coders; prints timings (not part of the tests).
         .executableTarget(name: "berth-json-bench", dependencies: ["BerthJSON", "BerthOCI", "BerthRuntime"],
-                          path: "Benchmarks/JSONBench"),
+                          path: "bench/json"),
 
         .testTarget(name: "BerthJSONTests", dependencies: ["BerthJSON", "BerthOCI"]),
         .testTarget(name: "BerthOCITests", dependencies: ["BerthOCI"]),
