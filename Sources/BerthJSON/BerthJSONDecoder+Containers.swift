@@ -19,7 +19,12 @@ struct JSONKeyedDecoder<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     var codingPath: [any CodingKey] { decoder.codingPath }
-    var allKeys: [Key] { members.compactMap { Key(stringValue: $0.key) } }
+    /// Each key once, in document order (a repeated key would otherwise, for instance, make
+    /// an enum's one-case object look like two cases).
+    var allKeys: [Key] {
+        var seen = Set<String>()
+        return members.compactMap { seen.insert($0.key).inserted ? Key(stringValue: $0.key) : nil }
+    }
 
     private func find(_ name: String) -> JSONValue? {
         if let index { return index[name].map { members[$0].value } }

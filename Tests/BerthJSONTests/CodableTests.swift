@@ -79,6 +79,7 @@ import Testing
     @Test func duplicateKeysFirstWinsWhenDecoding() throws {
         #expect(try decoder.decode([String: Int].self, from: bytes(#"{"a": 1, "a": 2}"#)) == ["a": 1])
         #expect(try decoder.decode(Inner.self, from: bytes(#"{"name": "first", "name": "second"}"#)).name == "first")
+        #expect(try decoder.decode(Message.self, from: bytes(#"{"go": {}, "go": {}}"#)) == .go)
         // More than 32 members use an index; it must agree.
         let many = (0..<40).map { "\"k\($0)\": \($0)" }.joined(separator: ", ")
         let dict = try decoder.decode([String: Int].self, from: bytes("{" + many + #", "k3": 99}"#))
