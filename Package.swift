@@ -24,7 +24,9 @@ let package = Package(
         // libxml2/ICU dependencies) at every container start.
         .target(name: "CArchive", linkerSettings: [.linkedLibrary("archive")]),
         .target(name: "BerthSystem", dependencies: ["CBerth"]),
-        .target(name: "BerthOCI"),
+        // JSON and Codable without Foundation, so the runtime and the shim stay small.
+        .target(name: "BerthJSON"),
+        .target(name: "BerthOCI", dependencies: ["BerthJSON"]),
         .target(name: "BerthRuntime", dependencies: ["BerthSystem", "BerthOCI", "CBerth"]),
         .target(
             name: "BerthImage",
@@ -51,7 +53,11 @@ let package = Package(
         .executableTarget(name: "berth-shim", dependencies: ["BerthRuntime"]),
         .executableTarget(name: "berthd", dependencies: ["BerthAPI", "BerthCLI"]),
         .executableTarget(name: "berth", dependencies: ["BerthCLI"]),
+        // BerthJSON against Foundation's coders; prints timings (not part of the tests).
+        .executableTarget(name: "berth-json-bench", dependencies: ["BerthJSON", "BerthOCI", "BerthRuntime"],
+                          path: "bench/json"),
 
+        .testTarget(name: "BerthJSONTests", dependencies: ["BerthJSON", "BerthOCI"]),
         .testTarget(name: "BerthOCITests", dependencies: ["BerthOCI"]),
         .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime", "BerthOCI"]),
         .testTarget(name: "BerthImageTests", dependencies: ["BerthImage", "BerthOCI", "BerthSystem", "CBerth", "CArchive"]),

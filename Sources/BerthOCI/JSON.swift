@@ -1,23 +1,19 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import BerthJSON
 
 /// JSON coding shared by every OCI and Docker format: sorted keys so output is stable.
+/// BerthJSON, not Foundation, so the runtime and the shim stay small.
 public enum OCIJSON {
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        try JSONDecoder().decode(type, from: Data(bytes))
+        try BerthJSONDecoder().decode(type, from: bytes)
     }
 
     public static func encode<T: Encodable>(_ value: T, pretty: Bool = false) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(value))
+        try BerthJSONEncoder(sortedKeys: true, pretty: pretty).encode(value)
     }
 
     /// A decoding error as one line naming the field that failed, e.g.
-    /// `linux.namespaces[2].type: unknown namespace type "foo"`.
+    /// `linux.namespaces[2].type: unknown namespace type "foo"`, or
+    /// `invalid JSON: expected a value, found end of input at line 1, column 37 (byte 36)`.
     public static func describe(_ error: any Error) -> String {
         guard let error = error as? DecodingError else { return "\(error)" }
         func path(_ keys: [any CodingKey]) -> String {
