@@ -1,4 +1,5 @@
 import BerthAPIModels
+import BerthOCI
 
 /// `docker ps` rows: each container of `GET /containers/json` as the fields Docker's
 /// container formatter offers (`.ID`, `.Image`, `.Command`, `.RunningFor`, ...).
@@ -51,7 +52,10 @@ enum ContainerRows {
         guard truncate else { return image }
         let imageID = c["ImageID"]?.stringValue ?? ""
         if Names.truncateID(imageID) == Names.truncateID(image) { return Names.truncateID(image) }
-        if let at = image.firstIndex(of: "@") { return Names.familiar(String(image[..<at])) }
+        // A reference loses its registry prefix and digest: `ubuntu:latest`.
+        if let reference = try? Reference(parsing: image) {
+            return reference.familiarName + (reference.tag.map { ":\($0)" } ?? "")
+        }
         return image
     }
 
