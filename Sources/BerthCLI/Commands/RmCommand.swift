@@ -17,12 +17,13 @@ extension Command {
                 if invocation.flags.bool("volumes") { query.append(("v", "1")) }
                 if invocation.flags.bool("link") { query.append(("link", "1")) }
                 if invocation.flags.bool("force") { query.append(("force", "1")) }
-                return invocation.forEach(invocation.arguments) { name in
+                return invocation.forEach(invocation.arguments, printName: false) { name in
                     if name.trimmingCharacters(in: "/").isEmpty { throw CLIError("Container name cannot be empty") }
                     do {
                         try client.call(ClientRequest("DELETE", "/containers/\(pathComponent(name))", query: query))
+                        invocation.out.line(name)
                     } catch let error as ClientError where error.kind == .notFound && invocation.flags.bool("force") {
-                        // `rm -f` of a missing container is not an error, as in Docker.
+                        // `rm -f` of a missing container is silently done, as in Docker.
                         _ = error
                     }
                 }
