@@ -62,5 +62,6 @@ let package = Package(
         .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime", "BerthOCI"]),
         .testTarget(name: "BerthImageTests", dependencies: ["BerthImage", "BerthOCI", "BerthSystem", "CBerth", "CArchive"]),
         .testTarget(name: "BerthAPITests", dependencies: ["BerthAPI", "BerthClient", "BerthAPIModels", "BerthCLI"]),
+        .testTarget(name: "BerthCLITests", dependencies: ["BerthCLI", "BerthClient", "BerthAPIModels", "CBerth"]),
     ]
 )

@@ -1,4 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import BerthAPIModels
+import BerthSystem
 
 /// A blocking Engine API client over a unix socket: one connection per request, no
 /// event loop, so a CLI command starts and finishes fast.
@@ -73,6 +77,35 @@ public final class APIClient {
         return HijackedSocket(fd: fd, buffered: buffered)
     }
 
+    /// Sends a request now and leaves its response for later: `docker run` asks for
+    /// `/containers/{id}/wait` before it starts the container, so the exit cannot be
+    /// missed, whether or not the daemon sends the response head before the exit.
+    public func begin(_ request: ClientRequest) throws(ClientError) -> PendingResponse {
+        PendingResponse(connection: try connect(request), isHead: request.method == "HEAD")
+    }
+
+    /// Sends a request whose body is read from `fd` until its end (a tar archive on
+    /// stdin, a file), with chunked transfer encoding so nothing is held in memory, and
+    /// returns the response stream; an error status is thrown with its message.
+    public func upload(_ request: ClientRequest, from fd: Int32) throws(ClientError) -> ResponseStream {
+        let connection = try connect(request, chunked: true)
+        var chunk = [UInt8](repeating: 0, count: 256 * 1024)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .io(SyscallError(syscall: "read", code: errno))
+            }
+            if n == 0 { break }
+            try connection.writeAll(Array(String(n, radix: 16).utf8) + [13, 10] + chunk[0..<n] + [13, 10])
+        }
+        try connection.writeAll(Array("0\r\n\r\n".utf8))
+        let head = try ResponseHead.read(from: connection)
+        let stream = ResponseStream(head: head, connection: connection, isHead: false)
+        if head.status >= 400 { throw APIClient.apiError(status: head.status, body: try stream.readAll()) }
+        return stream
+    }
+
     /// What `/_ping` tells: the daemon's API version and OS.
     public struct Ping: Sendable {
         public var apiVersion: APIVersion?
@@ -100,13 +133,15 @@ public final class APIClient {
         return ResponseStream(head: head, connection: connection, isHead: request.method == "HEAD")
     }
 
-    private func connect(_ request: ClientRequest) throws(ClientError) -> SocketConnection {
+    private func connect(_ request: ClientRequest, chunked: Bool = false) throws(ClientError) -> SocketConnection {
         if negotiatesVersion && !negotiated && request.versioned { try negotiateVersion() }
         let connection = try SocketConnection(path: host.socketPath, hostDescription: host.description)
         var head = "\(request.method) \(request.target(version: version)) HTTP/1.1\r\n"
         head += "Host: api.moby.localhost\r\nUser-Agent: \(userAgent)\r\n"
         for (name, value) in request.headers { head += "\(name): \(value)\r\n" }
-        if let body = request.body {
+        if chunked {
+            head += "Transfer-Encoding: chunked\r\n"
+        } else if let body = request.body {
             head += "Content-Length: \(body.count)\r\n"
         } else if ["POST", "PUT"].contains(request.method) {
             head += "Content-Length: 0\r\n"
@@ -123,5 +158,25 @@ public final class APIClient {
         }
         let text = String(decoding: body, as: UTF8.self)
         return .api(status: status, message: text.isEmpty ? "error \(status) from the daemon" : text)
+    }
+}
+
+/// A request already sent whose response has not been read yet (see `APIClient.begin`).
+public final class PendingResponse {
+    private let connection: SocketConnection
+    private let isHead: Bool
+
+    init(connection: SocketConnection, isHead: Bool) {
+        self.connection = connection
+        self.isHead = isHead
+    }
+
+    /// Waits for the response head and returns the body as a stream; an error status is
+    /// thrown with the daemon's message.
+    public func response() throws(ClientError) -> ResponseStream {
+        let head = try ResponseHead.read(from: connection)
+        let stream = ResponseStream(head: head, connection: connection, isHead: isHead)
+        if head.status >= 400 { throw APIClient.apiError(status: head.status, body: try stream.readAll()) }
+        return stream
     }
 }

@@ -19,6 +19,10 @@ public final class HijackedSocket {
 
     deinit { close(fd) }
 
+    /// Whether bytes read before the switch are still waiting; poll(2) on `fd` does not
+    /// see them, so a caller drains `read` first while this is true.
+    public var hasBuffered: Bool { !buffered.isEmpty }
+
     /// Up to `max` bytes; nil at end of stream.
     public func read(max: Int = 65536) throws(ClientError) -> [UInt8]? {
         if !buffered.isEmpty {

@@ -14,6 +14,8 @@ public struct Command: Sendable {
     }
 
     public var name: String
+    /// The same command registered in several places (`container ls`, `ps`) shares it.
+    public var id: String
     /// Other names in the same place (`ls`, `list` for `ps`).
     public var aliases: [String]
     /// What follows the command's path in the usage line: `[OPTIONS] CONTAINER [CONTAINER...]`.
@@ -32,6 +34,7 @@ public struct Command: Sendable {
         run: @escaping @Sendable (Invocation) throws -> Int32
     ) {
         self.name = name
+        self.id = name
         self.aliases = aliases
         self.usage = usage
         self.summary = summary

@@ -21,7 +21,11 @@ public struct CommandRegistry: Sendable {
 
     /// Adds `command` under the management command `group` (created with `groupSummary`
     /// when new), and also at the top level when `topLevel` is true.
-    public mutating func register(_ command: Command, group: String? = nil, groupSummary: String = "", topLevel: Bool = false) {
+    /// `topLevelName` names the top-level copy when it differs (`images` for `image ls`);
+    /// the top-level copy has no aliases (`berth ps`, not `berth ls`).
+    public mutating func register(
+        _ command: Command, group: String? = nil, groupSummary: String = "", topLevel: Bool = false, topLevelName: String? = nil
+    ) {
         if let group {
             if let i = groups.firstIndex(where: { $0.name == group }) {
                 groups[i].commands.append(command)
@@ -29,7 +33,14 @@ public struct CommandRegistry: Sendable {
                 groups.append(CommandGroup(name: group, summary: groupSummary, commands: [command]))
             }
         }
-        if group == nil || topLevel { self.topLevel.append(command) }
+        if group == nil {
+            self.topLevel.append(command)
+        } else if topLevel {
+            var copy = command
+            copy.name = topLevelName ?? command.name
+            copy.aliases = []
+            self.topLevel.append(copy)
+        }
     }
 
     /// The commands Berth has today.
@@ -37,6 +48,8 @@ public struct CommandRegistry: Sendable {
         var registry = CommandRegistry()
         registry.register(.version)
         registry.register(.info, group: "system", groupSummary: "Manage Berth", topLevel: true)
+        registry.registerContainerCommands()
+        registry.registerImageCommands()
         return registry
     }
 
@@ -51,12 +64,14 @@ public struct CommandRegistry: Sendable {
     /// The other paths a command is reachable by, for its help's "Aliases:" line.
     func paths(of command: Command) -> [String] {
         var out: [String] = []
-        for group in groups where group.commands.contains(where: { $0.name == command.name }) {
-            out.append("berth \(group.name) \(command.name)")
-            out += command.aliases.map { "berth \(group.name) \($0)" }
+        for group in groups {
+            for placed in group.commands where placed.id == command.id {
+                out.append("berth \(group.name) \(placed.name)")
+                out += placed.aliases.map { "berth \(group.name) \($0)" }
+            }
         }
-        if topLevel.contains(where: { $0.name == command.name }) {
-            out.append("berth \(command.name)")
+        for placed in topLevel where placed.id == command.id {
+            out.append("berth \(placed.name)")
         }
         return out
     }

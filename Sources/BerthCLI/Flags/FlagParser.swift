@@ -32,6 +32,9 @@ public struct ParsedFlags: Sendable {
     /// Every value of a repeatable flag, in order.
     public func list(_ name: String) -> [String] { values[name] ?? [] }
 
+    /// A bool flag whose default is true (`--sig-proxy`).
+    public func bool(_ name: String, default value: Bool) -> Bool { isSet(name) ? bool(name) : value }
+
     /// An int flag's value.
     public func int(_ name: String) -> Int? { values[name]?.last.flatMap { Int($0) } }
 }
