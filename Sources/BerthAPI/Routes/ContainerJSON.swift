@@ -77,6 +77,7 @@ enum ContainerJSON {
                 "CapDrop": strings(host.capDrop), "SecurityOpt": strings(host.securityOpt),
                 "Memory": .int(host.memory ?? 0), "NanoCpus": .int(host.nanoCpus ?? 0),
                 "CpuShares": .int(host.cpuShares ?? 0), "PidsLimit": host.pidsLimit.map { .int($0) } ?? .null,
+                "LogConfig": ["Type": "json-file", "Config": [:]],
             ],
             "Mounts": .array([]),
             "Config": [

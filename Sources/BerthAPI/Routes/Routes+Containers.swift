@@ -50,6 +50,28 @@ extension Router {
         get("/containers/{id}/json") { req in
             try .json(ContainerJSON.inspect(try await engine.lookup(req.parameter("id"))))
         }
+        get("/containers/{id}/logs") { req in
+            let (path, tty, id) = try await engine.logSource(req.parameter("id"))
+            let (stdout, stderr) = (req.query.bool("stdout"), req.query.bool("stderr"))
+            let follow = req.query.bool("follow"), timestamps = req.query.bool("timestamps")
+            let tail = req.query["tail"].flatMap { Int($0) }
+            let type = tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream"
+            return .stream(contentType: type) { w in
+                var (entries, offset) = engine.readLog(path, from: 0)
+                if let tail, tail >= 0 { entries = Array(entries.suffix(tail)) }
+                while true {
+                    for e in entries where (e.stream == "stdout" && stdout) || (e.stream == "stderr" && stderr) {
+                        let text = (timestamps ? e.time + " " : "") + e.log
+                        try await w.write(LogFrames.frame(Array(text.utf8), stream: e.stream, tty: tty))
+                    }
+                    guard follow else { return }
+                    let running = await engine.isRunning(id)
+                    try await Task.sleep(nanoseconds: 50_000_000)
+                    (entries, offset) = engine.readLog(path, from: offset)
+                    if !running && entries.isEmpty { return }
+                }
+            }
+        }
         post("/containers/{id}/attach") { req in
             let c = try await engine.lookup(req.parameter("id"))
             let (stdin, stdout, stderr) = (req.query.bool("stdin"), req.query.bool("stdout"), req.query.bool("stderr"))
@@ -108,5 +130,16 @@ enum ThreadReader {
         let fd: Int32
         let sink: AsyncStream<[UInt8]>.Continuation
         init(fd: Int32, sink: AsyncStream<[UInt8]>.Continuation) { self.fd = fd; self.sink = sink }
+    }
+}
+
+/// Docker's stream framing: raw with a tty; otherwise an 8-byte header (stream, 0, 0, 0,
+/// big-endian length) before each chunk.
+enum LogFrames {
+    static func frame(_ bytes: [UInt8], stream: String, tty: Bool) -> [UInt8] {
+        if tty { return bytes }
+        let n = UInt32(bytes.count)
+        return [stream == "stderr" ? 2 : 1, 0, 0, 0, UInt8(n >> 24), UInt8(n >> 16 & 0xff), UInt8(n >> 8 & 0xff),
+                UInt8(n & 0xff)] + bytes
     }
 }

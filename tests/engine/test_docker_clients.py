@@ -1,0 +1,87 @@
+"""The real docker CLI and docker-py against a test berthd: import, run, ps, stop, rm.
+A first slice of the daemon issue's acceptance; more commands come with the engine."""
+import io
+import shutil
+import subprocess
+import tarfile
+
+import pytest
+
+
+def rootfs_tar(rootfs):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as t:
+        t.add(rootfs, arcname=".")
+    return buf.getvalue()
+
+
+@pytest.fixture
+def docker(berthd, busybox_rootfs):
+    if not shutil.which("docker"):
+        pytest.skip("the docker CLI is not installed")
+
+    def run(*args, input=None, timeout=60):
+        return subprocess.run(["docker", *args], env=berthd.env, input=input, capture_output=True, timeout=timeout)
+
+    r = run("import", "-c", "ENV PATH=/bin", "-c", 'CMD ["sh"]', "-", "busybox:latest", input=rootfs_tar(busybox_rootfs))
+    assert r.returncode == 0, r.stderr
+    yield run
+    ids = run("ps", "-aq").stdout.split()
+    if ids:
+        run("rm", "-f", *[i.decode() for i in ids])
+
+
+def test_docker_run_rm_echo(docker):
+    r = docker("run", "--rm", "busybox", "echo", "hello from berth")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == b"hello from berth\n"
+    assert docker("ps", "-aq").stdout == b""
+
+
+def test_docker_run_is_isolated_and_returns_exit_code(docker):
+    r = docker("run", "--name", "iso", "busybox", "sh", "-c", "echo pid=$$; hostname; ip link | grep -c LOOPBACK,UP; exit 3")
+    assert r.returncode == 3, r.stderr
+    pid, host, lo = r.stdout.decode().split()
+    assert pid == "pid=1"
+    ids = docker("ps", "-aq", "--no-trunc").stdout.decode().split()
+    assert len(ids) == 1 and ids[0].startswith(host)
+    assert lo == "1"
+    ps = docker("ps", "-a").stdout.decode().splitlines()
+    assert ps[0].split() == ["CONTAINER", "ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"]
+    assert "Exited (3)" in ps[1] and ps[1].endswith("iso")
+
+
+def test_docker_stderr_and_stdout_are_separate(docker):
+    r = docker("run", "--rm", "busybox", "sh", "-c", "echo out; echo err >&2")
+    assert r.stdout == b"out\n" and r.stderr == b"err\n"
+
+
+def test_detached_stop_and_remove(docker):
+    cid = docker("run", "-d", "--name", "sleeper", "busybox", "sleep", "100").stdout.decode().strip()
+    assert len(cid) == 64
+    assert "Up " in docker("ps").stdout.decode()
+    assert docker("rm", "sleeper").returncode != 0   # running: refused
+    assert docker("stop", "-t", "1", cid[:6]).returncode == 0   # a short unique ID prefix works
+    assert "Exited (137)" in docker("ps", "-a").stdout.decode()
+    assert docker("rm", "sleeper").returncode == 0
+    assert docker("ps", "-aq").stdout == b""
+
+
+def test_errors_in_dockers_words(docker):
+    r = docker("run", "--rm", "nosuchimage:latest", "true")
+    assert r.returncode == 125
+    r = docker("stop", "nosuchcontainer")
+    assert b"No such container: nosuchcontainer" in r.stderr
+    docker("create", "--name", "dup", "busybox", "true")
+    r = docker("create", "--name", "dup", "busybox", "true")
+    assert r.returncode != 0 and b"is already in use" in r.stderr
+
+
+def test_docker_py(docker, berthd):
+    dockerpy = pytest.importorskip("docker")
+    client = dockerpy.DockerClient(base_url=berthd.docker_host)
+    out = client.containers.run("busybox", ["echo", "from docker-py"], remove=True)
+    assert out == b"from docker-py\n"
+    c = client.containers.run("busybox", ["sh", "-c", "exit 4"], detach=True)
+    assert c.wait()["StatusCode"] == 4
+    c.remove()
