@@ -48,8 +48,10 @@ extension RegistryClient {
         let host = host(for: domain)
         let creds = credentials ?? configuration.credentials(host)
         let searchBase = host.isDockerHub ? "https://\(RegistryHost.dockerHubIndexHost)" : host.baseURL
+        // Docker Hub's search is on another host than its registry: send it no token or password.
         let v1 = try await send(Request(.GET, searchBase + "/v1/search?q=" + queryEscape(query) + "&n=\(limit)"),
-                                host: host, scopes: [], credentials: creds)
+                                host: host, scopes: [], credentials: host.isDockerHub ? nil : creds,
+                                authenticate: !host.isDockerHub)
         if v1.status == .ok {
             struct Page: Decodable { var results: [SearchResult]? }
             let body = try await collect(v1, limit: 8 << 20, what: "search results")

@@ -111,8 +111,10 @@ public final class RegistryClient: Sendable {
     }
 
     /// Sends a request, authenticating as the registry asks, and retrying once after a 401 that
-    /// carried a challenge. The response may have any status; see `expect`.
-    func send(_ request: Request, host: RegistryHost, scopes: [String], credentials: RegistryCredentials?) async throws -> HTTPClientResponse {
+    /// carried a challenge. The response may have any status; see `expect`. Without
+    /// `authenticate`, the request goes out anonymously and a 401 is returned as it is.
+    func send(_ request: Request, host: RegistryHost, scopes: [String], credentials: RegistryCredentials?,
+              authenticate: Bool = true) async throws -> HTTPClientResponse {
         var scopes = scopes
         var retried = false
         while true {
@@ -121,7 +123,7 @@ public final class RegistryClient: Sendable {
             req.headers = request.headers
             req.headers.replaceOrAdd(name: "User-Agent", value: configuration.userAgent)
             let tokenKey: AuthCache.TokenKey?
-            if let challenge = await auth.challenge(for: host) {
+            if authenticate, let challenge = await auth.challenge(for: host) {
                 let (header, key) = try await authorization(challenge, host: host, scopes: scopes, credentials: credentials)
                 if let header { req.headers.replaceOrAdd(name: "Authorization", value: header) }
                 tokenKey = key
@@ -141,7 +143,7 @@ public final class RegistryClient: Sendable {
             } catch {
                 throw RegistryError.transport(method: request.method.rawValue, url: request.url, error)
             }
-            guard response.status == .unauthorized, !retried else { return response }
+            guard authenticate, response.status == .unauthorized, !retried else { return response }
             let challenges = AuthChallenge.parse(response.headers["WWW-Authenticate"])
             guard let challenge = challenges.first(where: { $0.scheme == "bearer" }) ?? challenges.first(where: { $0.scheme == "basic" }) else {
                 return response
