@@ -126,6 +126,17 @@ public struct RegistryRepository: Sendable {
         return PulledManifest(index: index, manifest: top, image: manifest)
     }
 
+    /// What a reference names in its repository: its digest when it has one (`name:tag@digest`
+    /// pulls by digest, as Docker does), else its tag, else `latest`.
+    public static func tagOrDigest(of reference: Reference) -> String {
+        reference.digest?.description ?? reference.tag ?? Reference.defaultTag
+    }
+
+    /// `pullManifest` for what `reference` names (see `tagOrDigest(of:)`).
+    public func pullManifest(_ reference: Reference, platform: Platform = .current) async throws -> PulledManifest {
+        try await pullManifest(Self.tagOrDigest(of: reference), platform: platform)
+    }
+
     /// `name:tag` or `name@digest` for messages.
     func reference(_ tagOrDigest: String) -> Reference {
         if let d = try? Digest(parsing: tagOrDigest) { return reference.with(digest: d) }

@@ -166,6 +166,17 @@ struct RegistryPullPushTests {
             #expect(e?.description.hasPrefix("filesystem layer verification failed for digest \(layer.digest)") == true)
             #expect(!store.contains(layer.digest))
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir.sub("store/content/ingest")).isEmpty)
+
+            // A manifest whose bytes changed in storage (still valid JSON, which the registry
+            // parses before serving): refused by digest and by tag.
+            let manifest = [UInt8(ascii: "{"), UInt8(ascii: " ")] + image.manifestBytes.dropFirst()
+            try Data(manifest).write(to: URL(fileURLWithPath: registry.blobDataPath(image.manifest.digest.encoded)))
+            let byDigest = await #expect(throws: RegistryError.self) {
+                try await repo.pullManifest(try Reference.parseDocker("\(registry.domain)/corrupt:1@\(image.manifest.digest)"))
+            }
+            #expect(byDigest?.description == "manifest verification failed for digest \(image.manifest.digest)")
+            let byTag = await #expect(throws: RegistryError.self) { try await repo.fetchManifest("1") }
+            #expect(byTag?.kind == .digestMismatch)
         }
     }
 
