@@ -26,13 +26,19 @@ public final class RegistryClient: Sendable {
         public var responseTimeout: Duration
         /// Longest pause between two reads of a body before the transfer fails.
         public var readTimeout: Duration
+        /// How many times `download` retries a broken transfer (Docker: 5).
+        public var downloadRetries: Int
+        /// The pause before the first retry; the n-th waits n times as long.
+        public var retryDelay: Duration
 
         /// Makes a configuration.
         public init(insecureRegistries: [String] = [],
                     credentials: @escaping @Sendable (RegistryHost) -> RegistryCredentials? = Configuration.dockerConfigCredentials,
-                    userAgent: String = "berth/0.1", responseTimeout: Duration = .seconds(60), readTimeout: Duration = .seconds(120)) {
+                    userAgent: String = "berth/0.1", responseTimeout: Duration = .seconds(60), readTimeout: Duration = .seconds(120),
+                    downloadRetries: Int = 5, retryDelay: Duration = .seconds(1)) {
             self.insecureRegistries = insecureRegistries; self.credentials = credentials; self.userAgent = userAgent
             self.responseTimeout = responseTimeout; self.readTimeout = readTimeout
+            self.downloadRetries = downloadRetries; self.retryDelay = retryDelay
         }
 
         /// Credentials from the default `config.json`.

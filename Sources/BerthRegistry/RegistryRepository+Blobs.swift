@@ -7,17 +7,32 @@ import NIOHTTP1
 extension RegistryRepository {
     /// `GET /v2/<name>/blobs/<digest>`, following redirects (to a storage backend; the
     /// `Authorization` header is dropped when the redirect leaves the registry's origin).
+    /// From a non-zero `offset`, asks for the rest with `Range: bytes=offset-`; `offset` of the
+    /// answer tells where its bytes start (0 when the server ignored the range).
     /// The bytes are not checked: stream them through a `DigestVerifier`, or use `download`.
-    public func fetchBlob(_ digest: BerthOCI.Digest) async throws -> BlobDownload {
+    public func fetchBlob(_ digest: BerthOCI.Digest, from offset: Int64 = 0) async throws -> BlobDownload {
         let url = apiBase + "/blobs/" + digest.description
-        let response = try await send(.init(.GET, url))
+        var headers = HTTPHeaders()
+        if offset > 0 { headers.add(name: "Range", value: "bytes=\(offset)-") }
+        let response = try await send(.init(.GET, url, headers: headers))
         do {
-            try await client.expect(response, [200], method: "GET")
+            try await client.expect(response, [200, 206], method: "GET")
         } catch let e as RegistryError {
             throw e.forPull(of: reference)
         }
-        let size = response.headers.first(name: "Content-Length").flatMap { Int64($0) }
-        return BlobDownload(size: size, chunks: BlobChunks(body: response.body, url: url))
+        let length = response.headers.first(name: "Content-Length").flatMap { Int64($0) }
+        var start: Int64 = 0
+        if response.status == .partialContent {
+            // `Content-Range: bytes START-END/TOTAL`
+            let range = response.headers.first(name: "Content-Range") ?? ""
+            let digits = range.drop(while: { !$0.isNumber }).prefix(while: \.isNumber)
+            guard let s = Int64(digits) else {
+                _ = try? await response.body.collect(upTo: 1 << 16)
+                throw RegistryError(.invalid, "invalid Content-Range \"\(range)\" for blob \(digest)")
+            }
+            start = s
+        }
+        return BlobDownload(size: length.map { $0 + start }, offset: start, chunks: BlobChunks(body: response.body, url: url))
     }
 
     /// Fetches a blob and streams it into `sink` while hashing it; fails, after the last chunk,
@@ -25,24 +40,47 @@ extension RegistryRepository {
     /// reached the sink: write into a content store ingest and commit only on success (its
     /// own digest check then holds too).
     ///
+    /// A connection that breaks (or a 5xx) is retried up to `configuration.downloadRetries`
+    /// times, resuming with a `Range` request where the registry allows it, as Docker does.
+    ///
     /// Progress: `Downloading` (current/total) as bytes arrive, then `Verifying Checksum` and
     /// `Download complete`.
     @discardableResult
     public func download(_ descriptor: Descriptor, progress: ProgressHandler? = nil,
                          into sink: (UnsafeRawBufferPointer) throws -> Void) async throws -> Int64 {
-        let blob = try await fetchBlob(descriptor.digest)
-        if let size = blob.size, size != descriptor.size {
-            throw RegistryError(.digestMismatch, "\(Self.what(descriptor)) size mismatch for digest \(descriptor.digest): "
-                + "registry sent \(size) bytes, expected \(descriptor.size)")
-        }
-        var verifier = DigestVerifier(expecting: descriptor.digest, size: descriptor.size, what: Self.what(descriptor))
+        let what = Self.what(descriptor)
+        var verifier = DigestVerifier(expecting: descriptor.digest, size: descriptor.size, what: what)
         let meter = ProgressMeter(progress, digest: descriptor.digest, status: .downloading, total: descriptor.size)
-        for try await chunk in blob.chunks {
-            try chunk.withUnsafeReadableBytes { buf in
-                try verifier.update(buf)
-                try sink(buf)
+        var failures = 0
+        while true {
+            do {
+                let blob = try await fetchBlob(descriptor.digest, from: verifier.count)
+                if let size = blob.size, size != descriptor.size {
+                    throw RegistryError(.digestMismatch, "\(what) size mismatch for digest \(descriptor.digest): "
+                        + "registry sent \(size) bytes, expected \(descriptor.size)")
+                }
+                // Bytes before `verifier.count` were had already (the server ignored the range).
+                var skip = verifier.count - blob.offset
+                for try await var chunk in blob.chunks {
+                    if skip > 0 {
+                        let n = Int(Swift.min(Int64(chunk.readableBytes), skip))
+                        chunk.moveReaderIndex(forwardBy: n)
+                        skip -= Int64(n)
+                    }
+                    guard chunk.readableBytes > 0 else { continue }
+                    try chunk.withUnsafeReadableBytes { buf in
+                        try verifier.update(buf)
+                        do { try sink(buf) } catch { throw SinkError(error: error) }
+                    }
+                    meter.advance(Int64(chunk.readableBytes))
+                }
+                break
+            } catch let e as RegistryError where e.kind == .unavailable && failures < client.configuration.downloadRetries {
+                failures += 1
+                try await Task.sleep(for: client.configuration.retryDelay * failures)
+            } catch let e as SinkError {
+                throw e.error
             }
-            meter.advance(Int64(chunk.readableBytes))
         }
         let id = ProgressEvent.shortID(descriptor.digest)
         progress?(ProgressEvent(id: id, status: .verifyingChecksum))
@@ -55,10 +93,18 @@ extension RegistryRepository {
     static func what(_ d: Descriptor) -> String { MediaType.isLayer(d.mediaType) ? "filesystem layer" : "blob" }
 }
 
+/// A failure of the caller's sink, kept apart from transfer failures so it is not retried.
+private struct SinkError: Error {
+    var error: any Error
+}
+
 /// A blob response: its announced size and its bytes as they arrive.
 public struct BlobDownload: Sendable {
-    /// `Content-Length`, when the registry (or its storage backend) sent one.
+    /// The blob's size: `Content-Length` (plus `offset`), when the registry (or its storage
+    /// backend) sent one.
     public var size: Int64?
+    /// Where the body starts in the blob: non-zero for an answer to a `Range` request.
+    public var offset: Int64
     /// The body. Iterate it once.
     public var chunks: BlobChunks
 }

@@ -103,7 +103,9 @@ struct RegistryAuthTests {
         let fake = try FakeRegistry()
         defer { fake.stop() }
         let dir = TempDir()
-        try await withClient { client in
+        let quickRetries = RegistryClient.Configuration(credentials: RegistryClient.Configuration.noCredentials,
+                                                        downloadRetries: 2, retryDelay: .milliseconds(10))
+        try await withClient(quickRetries) { client in
             let old = client.repository(try Reference.parseDocker("\(fake.domain)/old:1"))
             let e = await #expect(throws: RegistryError.self) { try await old.pullManifest("1") }
             #expect(e?.kind == .unsupported)
@@ -124,14 +126,30 @@ struct RegistryAuthTests {
             #expect(!store.contains(cut.digest))
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir.sub("store/content/ingest")).isEmpty)
 
+            // A broken transfer is resumed with a Range request, or fetched again whole when the
+            // registry ignores ranges.
+            let flakyBlob = (0..<64).flatMap { _ in (0...255).map { UInt8($0) } }
+            let flakyDesc = Descriptor(mediaType: MediaType.ociLayer, digest: Digest.sha256(of: flakyBlob), size: Int64(flakyBlob.count))
+            for name in ["flaky", "norange"] {
+                let log = ProgressLog()
+                let repo = client.repository(try Reference.parseDocker("\(fake.domain)/\(name):1"))
+                try await downloadIntoStore(repo, flakyDesc, store, progress: log.handler)
+                #expect(try store.read(flakyDesc.digest) == flakyBlob)
+                #expect(try await stat(fake, "gets:\(name)") == 2)
+                #expect(log.all.last(where: { $0.status == .downloading })?.current == flakyDesc.size)
+                try store.delete(flakyDesc.digest)
+            }
+
             // The v1 search API where the registry has it.
             let rows = try await client.search("\(fake.domain)/redis", limit: 10)
             #expect(rows == [SearchResult(name: "fake/redis", description: "a fake image", starCount: 3, isOfficial: true)])
         }
     }
 
-    func tokenRequests(_ fake: FakeRegistry) async throws -> Int {
+    func tokenRequests(_ fake: FakeRegistry) async throws -> Int { try await stat(fake, "tokens") }
+
+    func stat(_ fake: FakeRegistry, _ key: String) async throws -> Int {
         let data = try Data(contentsOf: URL(fileURLWithPath: fake.statsFile))
-        return (try JSONSerialization.jsonObject(with: data) as? [String: Int])?["tokens"] ?? -1
+        return (try JSONSerialization.jsonObject(with: data) as? [String: Int])?[key] ?? -1
     }
 }

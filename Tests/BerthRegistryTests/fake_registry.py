@@ -15,8 +15,11 @@ from urllib.parse import parse_qs, urlparse
 
 REDIRECT_BLOB = b"hello from the storage backend\n"
 REDIRECT_DIGEST = "sha256:" + hashlib.sha256(REDIRECT_BLOB).hexdigest()
+# Served by the `flaky` and `norange` repositories: cut after half on the first GET; then
+# `flaky` answers Range requests with 206 and `norange` ignores them.
+FLAKY_BLOB = bytes(range(256)) * 64
 USER, PASSWORD = "alice", "secret"
-stats = {"tokens": 0}
+stats = {"tokens": 0}  # counters, mirrored to the file named by argv[1]
 lock = threading.Lock()
 
 
@@ -84,6 +87,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(200, body, {"Content-Type": "application/vnd.docker.distribution.manifest.v1+prettyjws"})
         if name == "redir" and kind == "blobs":
             return self.reply(307, b"", {"Location": f"/storage/{ref}"})
+        if name in ("flaky", "norange") and kind == "blobs":
+            return self.flaky(name)
         if name == "trunc" and kind == "blobs":
             self.send_response(200)
             self.send_header("Content-Length", "1000")
@@ -95,11 +100,31 @@ class Handler(BaseHTTPRequestHandler):
         body = json.dumps({"errors": [{"code": "MANIFEST_UNKNOWN", "message": "manifest unknown"}]}).encode()
         return self.reply(404, body, {"Content-Type": "application/json"})
 
-    def token(self, query):
+    def count(self, key):
         with lock:
-            stats["tokens"] += 1
+            stats[key] = stats.get(key, 0) + 1
             with open(sys.argv[1], "w") as f:
                 json.dump(stats, f)
+            return stats[key]
+
+    def flaky(self, name):
+        if self.count("gets:" + name) == 1:
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(FLAKY_BLOB)))
+            self.end_headers()
+            self.wfile.write(FLAKY_BLOB[:len(FLAKY_BLOB) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        wanted = self.headers.get("Range", "")
+        if name == "flaky" and wanted.startswith("bytes=") and wanted.endswith("-"):
+            start = int(wanted[len("bytes="):-1])
+            rng = f"bytes {start}-{len(FLAKY_BLOB) - 1}/{len(FLAKY_BLOB)}"
+            return self.reply(206, FLAKY_BLOB[start:], {"Content-Range": rng})
+        return self.reply(200, FLAKY_BLOB)
+
+    def token(self, query):
+        self.count("tokens")
         auth = self.headers.get("Authorization", "")
         wanted = query.get("scope", [])
         import base64
