@@ -84,3 +84,15 @@ final class ProgressMeter: @unchecked Sendable {
         }
     }
 }
+
+extension ProgressEvent {
+    /// Progress as an `AsyncStream`, for a response writer that streams JSON lines: hand
+    /// `handler` to the transfers (from any number of tasks), read `stream`, call `finish` when
+    /// the last transfer is done. When the reader falls behind, the oldest events are dropped
+    /// first (`limit` kept), as a progress display only needs recent ones.
+    public static func makeStream(bufferingNewest limit: Int = 4096)
+        -> (stream: AsyncStream<ProgressEvent>, handler: ProgressHandler, finish: @Sendable () -> Void) {
+        let (stream, continuation) = AsyncStream.makeStream(of: ProgressEvent.self, bufferingPolicy: .bufferingNewest(limit))
+        return (stream, { continuation.yield($0) }, { continuation.finish() })
+    }
+}

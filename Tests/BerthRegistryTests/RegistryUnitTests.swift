@@ -156,3 +156,17 @@ import Testing
         #expect(e?.kind == .digestMismatch)
     }
 }
+
+@Suite struct ProgressTests {
+    @Test func streamDeliversEventsInOrder() async {
+        let (stream, handler, finish) = ProgressEvent.makeStream()
+        let d = Digest(sha256Hex: String(repeating: "ab", count: 32))
+        handler(ProgressEvent(id: ProgressEvent.shortID(d), status: .downloading, current: 1, total: 2))
+        handler(ProgressEvent(id: ProgressEvent.shortID(d), status: .mounted, from: "library/x"))
+        finish()
+        var seen: [ProgressEvent] = []
+        for await e in stream { seen.append(e) }
+        #expect(seen.map(\.id) == ["abababababab", "abababababab"])
+        #expect(seen.map(\.statusText) == ["Downloading", "Mounted from library/x"])
+    }
+}
