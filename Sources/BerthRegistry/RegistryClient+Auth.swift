@@ -42,7 +42,7 @@ extension RegistryClient {
         if let credentials { req.headers.replaceOrAdd(name: "Authorization", value: "Basic " + credentials.basicToken) }
         let response: HTTPClientResponse
         do {
-            response = try await http.execute(req, timeout: .seconds(Int64(configuration.responseTimeout.components.seconds)))
+            response = try await http.execute(req, timeout: Self.timeAmount(configuration.responseTimeout))
         } catch {
             throw RegistryError.transport(method: "GET", url: url, error)
         }
@@ -104,7 +104,7 @@ extension RegistryClient {
         req.headers.replaceOrAdd(name: "User-Agent", value: configuration.userAgent)
         var response: HTTPClientResponse
         do {
-            response = try await http.execute(req, timeout: .seconds(Int64(configuration.responseTimeout.components.seconds)))
+            response = try await http.execute(req, timeout: Self.timeAmount(configuration.responseTimeout))
         } catch {
             throw RegistryError.transport(method: "GET", url: url, error)
         }
@@ -126,7 +126,7 @@ extension RegistryClient {
             req.headers.replaceOrAdd(name: "Authorization", value: "Basic " + credentials.basicToken)
         }
         do {
-            response = try await http.execute(req, timeout: .seconds(Int64(configuration.responseTimeout.components.seconds)))
+            response = try await http.execute(req, timeout: Self.timeAmount(configuration.responseTimeout))
         } catch {
             throw RegistryError.transport(method: "GET", url: url, error)
         }

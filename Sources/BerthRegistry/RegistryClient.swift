@@ -22,9 +22,9 @@ public final class RegistryClient: Sendable {
         public var credentials: @Sendable (RegistryHost) -> RegistryCredentials?
         /// The `User-Agent` header.
         public var userAgent: String
-        /// How long to wait for a response's head (not its body).
+        /// How long to wait for a response's head (not its body). Uploads are not bounded by it.
         public var responseTimeout: Duration
-        /// Longest pause between two reads of a body before the transfer fails.
+        /// Longest pause in reading or writing a body before the transfer fails.
         public var readTimeout: Duration
         /// How many times `download` retries a broken transfer (Docker: 5).
         public var downloadRetries: Int
@@ -65,7 +65,8 @@ public final class RegistryClient: Sendable {
         self.configuration = configuration
         var config = HTTPClient.Configuration(
             redirectConfiguration: .follow(max: 10, allowCycles: false),
-            timeout: .init(connect: .seconds(30), read: .nanoseconds(Int64(configuration.readTimeout.components.seconds) * 1_000_000_000))
+            timeout: .init(connect: .seconds(30), read: Self.timeAmount(configuration.readTimeout),
+                           write: Self.timeAmount(configuration.readTimeout))
         )
         config.decompression = .disabled
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
@@ -143,9 +144,13 @@ public final class RegistryClient: Sendable {
                 req.body = .stream(BlobChunkSequence(source: src, range: range, progress: progress),
                                    length: .known(range.upperBound - range.lowerBound))
             }
+            // The deadline runs until the response head, which for an upload comes after the
+            // whole body: uploads are bounded by the write and read timeouts instead.
+            var deadline = NIODeadline.now() + Self.timeAmount(configuration.responseTimeout)
+            if case .source = request.body { deadline = .distantFuture }
             let response: HTTPClientResponse
             do {
-                response = try await http.execute(req, timeout: .nanoseconds(Int64(configuration.responseTimeout.components.seconds) * 1_000_000_000))
+                response = try await http.execute(req, deadline: deadline)
             } catch {
                 throw RegistryError.transport(method: request.method.rawValue, url: request.url, error)
             }
@@ -181,6 +186,10 @@ public final class RegistryClient: Sendable {
         let body = (try? await response.body.collect(upTo: 1 << 16)).map { Array($0.readableBytesView) } ?? []
         throw RegistryError.fromResponse(status: Int(response.status.code), reason: response.status.reasonPhrase,
                                          body: body, challenges: AuthChallenge.parse(response.headers["WWW-Authenticate"]))
+    }
+
+    static func timeAmount(_ d: Duration) -> TimeAmount {
+        .nanoseconds(d.components.seconds * 1_000_000_000 + d.components.attoseconds / 1_000_000_000)
     }
 
     /// Reads a whole (small) body.

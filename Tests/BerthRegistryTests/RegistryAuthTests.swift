@@ -146,6 +146,25 @@ struct RegistryAuthTests {
         }
     }
 
+    @Test(.needsPython) func stalledTransferTimesOut() async throws {
+        let fake = try FakeRegistry()
+        defer { fake.stop() }
+        let dir = TempDir()
+        let config = RegistryClient.Configuration(credentials: RegistryClient.Configuration.noCredentials,
+                                                  readTimeout: .seconds(1), downloadRetries: 0)
+        try await withClient(config) { client in
+            let store = try ContentStores.local(root: dir.sub("store"))
+            let d = Descriptor(mediaType: MediaType.ociLayer, digest: Digest(sha256Hex: String(repeating: "b", count: 64)), size: 1000)
+            let started = ContinuousClock.now
+            let e = await #expect(throws: RegistryError.self) {
+                try await downloadIntoStore(client.repository(try Reference.parseDocker("\(fake.domain)/stall:1")), d, store)
+            }
+            #expect(e?.kind == .unavailable)
+            #expect(ContinuousClock.now - started < .seconds(20))
+            #expect(!store.contains(d.digest))
+        }
+    }
+
     func tokenRequests(_ fake: FakeRegistry) async throws -> Int { try await stat(fake, "tokens") }
 
     func stat(_ fake: FakeRegistry, _ key: String) async throws -> Int {

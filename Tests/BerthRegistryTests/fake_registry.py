@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A tiny stand-in registry for what Debian's docker-registry can't be made to do:
 bearer-token auth with a token server, an insufficient-scope refusal, a schema1 manifest,
-a redirected blob, a transfer cut short, and the v1 search API.
+a redirected blob, a transfer cut short or stalled, and the v1 search API.
 
 Listens on 127.0.0.1 on a free port and prints the port on its first line of stdout.
 Usage: fake_registry.py STATS_FILE (where it keeps `{"tokens": N}`, the token requests served).
@@ -10,6 +10,7 @@ import hashlib
 import json
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
@@ -89,6 +90,14 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(307, b"", {"Location": f"/storage/{ref}"})
         if name in ("flaky", "norange") and kind == "blobs":
             return self.flaky(name)
+        if name == "stall" and kind == "blobs":
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b"x" * 100)
+            self.wfile.flush()
+            time.sleep(30)
+            return
         if name == "trunc" and kind == "blobs":
             self.send_response(200)
             self.send_header("Content-Length", "1000")
@@ -142,6 +151,7 @@ class Handler(BaseHTTPRequestHandler):
 
 def main():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
     print(server.server_port, flush=True)
     server.serve_forever()
 
