@@ -161,7 +161,9 @@ public final class RegistryClient: Sendable {
             }
             if challenge.scheme == "basic" && credentials == nil {
                 _ = try? await response.body.collect(upTo: 1 << 16)
-                throw RegistryError(.unauthorized, "no basic auth credentials", status: 401,
+                // Docker: `Head "http://…/v2/x/manifests/1": no basic auth credentials`.
+                let verb = request.method.rawValue.prefix(1) + request.method.rawValue.dropFirst().lowercased()
+                throw RegistryError(.unauthorized, "\(verb) \"\(request.url)\": no basic auth credentials", status: 401,
                                     errors: [RegistryErrorEntry(code: "UNAUTHORIZED", message: nil)])
             }
             if challenge.scheme == "bearer", challenge.parameters["error"] == "insufficient_scope", tokenKey != nil,

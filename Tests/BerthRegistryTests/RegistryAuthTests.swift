@@ -31,7 +31,7 @@ struct RegistryAuthTests {
             // Anonymous: refused.
             let anon = await #expect(throws: RegistryError.self) { try await pullIntoStore(client.repository(ref), "1", store) }
             #expect(anon?.kind == .unauthorized)
-            #expect(anon?.description == "no basic auth credentials")
+            #expect(anon?.description == "Get \"http://\(registry.domain)/v2/private/app/manifests/1\": no basic auth credentials")
 
             // Wrong password: login fails as Docker words it, and nothing is stored.
             let host = client.host(for: registry.domain)
