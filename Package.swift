@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // The few syscalls Swift cannot make safely (clone, pivot_root, fd passing) and
@@ -31,6 +32,18 @@ let package = Package(
         .target(
             name: "BerthImage",
             dependencies: ["BerthSystem", "BerthOCI", "CBerth", "CArchive", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Distribution API v2 / OCI registry client. Knows no store: it hands out streams and
+        // the engine joins them to BerthImage.
+        .target(
+            name: "BerthRegistry",
+            dependencies: [
+                "BerthOCI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(name: "BerthAPIModels", dependencies: ["BerthOCI"]),
         .target(
@@ -61,6 +74,11 @@ let package = Package(
         .testTarget(name: "BerthOCITests", dependencies: ["BerthOCI"]),
         .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime", "BerthOCI"]),
         .testTarget(name: "BerthImageTests", dependencies: ["BerthImage", "BerthOCI", "BerthSystem", "CBerth", "CArchive"]),
+        .testTarget(
+            name: "BerthRegistryTests",
+            dependencies: ["BerthRegistry", "BerthImage", "BerthOCI", "BerthSystem"],
+            exclude: ["fake_registry.py"]
+        ),
         .testTarget(name: "BerthAPITests", dependencies: ["BerthAPI", "BerthClient", "BerthAPIModels", "BerthCLI"]),
         .testTarget(name: "BerthCLITests", dependencies: ["BerthCLI", "BerthClient", "BerthAPIModels", "CBerth"]),
     ]
