@@ -42,7 +42,7 @@ extension ImageArchive {
         let layerInfo = try writer.commit()
         let diffID = stream.hasher.finalize()
 
-        let now = Timestamp.now()
+        let now = WallClock.rfc3339Nano()
         var config = ImageConfig(platform: options.platform, config: options.config, diffIDs: [diffID],
                                  history: [ImageConfig.History(created: now, comment: "Imported from \(options.source)")],
                                  created: now)

@@ -35,7 +35,7 @@ extension ImageArchive {
         var loaded: [LoadedImage] = []
         for (record, names) in found {
             var record = record
-            record.recorded = Timestamp.now()
+            record.recorded = WallClock.rfc3339Nano()
             try images.put(record)
             var unique: [Reference] = []
             for n in names where !unique.contains(n) { unique.append(n) }

@@ -4,7 +4,7 @@ import Glibc
 
 /// Wall-clock time formatted without Foundation (helpers stay light).
 public enum WallClock {
-    /// Now as RFC 3339 with nanoseconds, UTC: `2026-11-23T14:53:38.123456789Z`.
+    /// Now as RFC 3339 with nanoseconds, UTC, as Go's RFC3339Nano: `2026-11-23T14:53:38.12345678Z`.
     public static func rfc3339Nano() -> String {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
@@ -20,9 +20,10 @@ public enum WallClock {
             return String(repeating: "0", count: max(0, w - s.count)) + s
         }
         let ns = String(nanos)
-        let frac = String(repeating: "0", count: max(0, 9 - ns.count)) + ns
+        var frac = String(repeating: "0", count: max(0, 9 - ns.count)) + ns
+        while frac.hasSuffix("0") { frac.removeLast() }   // as Go's RFC3339Nano
         return "\(pad(tm.tm_year + 1900, 4))-\(pad(tm.tm_mon + 1, 2))-\(pad(tm.tm_mday, 2))T"
-            + "\(pad(tm.tm_hour, 2)):\(pad(tm.tm_min, 2)):\(pad(tm.tm_sec, 2)).\(frac)Z"
+            + "\(pad(tm.tm_hour, 2)):\(pad(tm.tm_min, 2)):\(pad(tm.tm_sec, 2))" + (frac.isEmpty ? "" : "." + frac) + "Z"
     }
 
     public static func monotonicMicros() -> Int64 {
@@ -79,22 +80,4 @@ extension WallClock {
 
     /// Now, in seconds since the epoch.
     public static func nowSeconds() -> Int { Int(time(nil)) }
-
-    /// Docker's `units.HumanDuration`: "Less than a second", "5 seconds", "About a minute"…
-    public static func humanDuration(seconds: Int) -> String {
-        let s = max(0, seconds)
-        switch s {
-        case ..<1: return "Less than a second"
-        case 1: return "1 second"
-        case ..<60: return "\(s) seconds"
-        case ..<120: return "About a minute"
-        case ..<3600: return "\(s / 60) minutes"
-        case ..<7200: return "About an hour"
-        case ..<(48 * 3600): return "\(s / 3600) hours"
-        case ..<(7 * 24 * 3600 * 2): return "\(s / (24 * 3600)) days"
-        case ..<(30 * 24 * 3600 * 2): return "\(s / (7 * 24 * 3600)) weeks"
-        case ..<(365 * 24 * 3600 * 2): return "\(s / (30 * 24 * 3600)) months"
-        default: return "\(s / (365 * 24 * 3600)) years"
-        }
-    }
 }

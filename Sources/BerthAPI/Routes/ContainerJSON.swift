@@ -13,13 +13,13 @@ enum ContainerJSON {
         switch c.state.status {
         case "running":
             let started = WallClock.epochSeconds(c.state.startedAt) ?? now
-            return "Up " + WallClock.humanDuration(seconds: now - started)
+            return "Up " + HumanUnits.duration(seconds: Double(now - started))
         case "paused":
             let started = WallClock.epochSeconds(c.state.startedAt) ?? now
-            return "Up " + WallClock.humanDuration(seconds: now - started) + " (Paused)"
+            return "Up " + HumanUnits.duration(seconds: Double(now - started)) + " (Paused)"
         case "exited":
             let finished = WallClock.epochSeconds(c.state.finishedAt) ?? now
-            return "Exited (\(c.state.exitCode)) " + WallClock.humanDuration(seconds: now - finished) + " ago"
+            return "Exited (\(c.state.exitCode)) " + HumanUnits.duration(seconds: Double(now - finished)) + " ago"
         default:
             return "Created"
         }
