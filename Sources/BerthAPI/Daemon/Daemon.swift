@@ -78,7 +78,7 @@ final class SignalWaiter: Sendable {
 enum PidFile {
     static func create(_ path: String) throws {
         if let text = try? Files.readString(path), let pid = Int32(text.prefix(while: { $0.isNumber })),
-           pid > 0, pid != getpid(), kill(pid, 0) == 0 || errno == EPERM {
+           pid > 0, pid != getpid(), ProcFS.isAlive(pid, startTime: nil) {   // a zombie is not running
             throw BerthError("pid file found, ensure berthd is not running or delete \(path)")
         }
         try Files.mkdirAll(Files.dirname(path))
