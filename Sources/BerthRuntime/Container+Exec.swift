@@ -11,6 +11,8 @@ public struct ExecOptions: Sendable {
     public var detach = false
     public var pidFile: String?
     public var consoleSocket: String?
+    /// An already connected console socket (berth-shim's own pair).
+    public var consoleFD: Int32?
     public var preserveFDs = 0
     public init(process: Spec.Process) { self.process = process }
 }
@@ -27,6 +29,23 @@ extension Runtime {
     /// Runs a new process in a running container's namespaces and cgroup, with its
     /// seccomp filter. Returns its exit code, or 0 at once with `detach`.
     public func exec(_ id: String, options: ExecOptions) throws -> Int32 {
+        var proxy: TerminalProxy? = nil
+        var opts = options
+        if options.process.terminal == true && options.consoleSocket == nil && options.consoleFD == nil {
+            let (ours, theirs) = try SyncChannel.pair()
+            opts.consoleFD = theirs
+            proxy = TerminalProxy(socket: ours)
+        }
+        let pid = try spawnExec(id, options: opts)
+        if let fd = opts.consoleFD, options.consoleFD == nil { close(fd) }
+        if options.detach { return 0 }
+        Runtime.forwardSignals(to: pid)
+        if let proxy { TerminalProxy.pump(master: try proxy.receiveMaster(), child: pid) }
+        return Runtime.waitExitCode(pid)
+    }
+
+    /// Starts the process and returns its host pid once it has exec'd; it is our child.
+    public func spawnExec(_ id: String, options: ExecOptions) throws -> Int32 {
         let record = try store.load(id)
         let status = status(of: record)
         guard status == "running", let target = record.pid else {
@@ -38,16 +57,11 @@ extension Runtime {
         for (type, fd) in joins where type == .pid {
             try sys("setns", path: "/proc/\(target)/ns/pid") { berth_setns(fd, Int32(BERTH_CLONE_NEWPID)) }
         }
-        var consoleFD: Int32? = nil
-        var proxy: TerminalProxy? = nil
-        if options.process.terminal == true {
-            if let path = options.consoleSocket {
-                consoleFD = try sys("connect", path: path) { berth_unix_connect(path) }
-            } else {
-                let (ours, theirs) = try SyncChannel.pair()
-                consoleFD = theirs
-                proxy = TerminalProxy(socket: ours)
-            }
+        var consoleFD: Int32? = options.consoleFD
+        var connected = false
+        if options.process.terminal == true, consoleFD == nil, let path = options.consoleSocket {
+            consoleFD = try sys("connect", path: path) { berth_unix_connect(path) }
+            connected = true
         }
         let (parentEnd, childEnd) = try SyncChannel.pair()
         let pid = berth_clone(0)
@@ -59,7 +73,7 @@ extension Runtime {
         }
         close(childEnd)
         for (_, fd) in joins { close(fd) }
-        if let consoleFD { close(consoleFD) }
+        if let consoleFD, connected { close(consoleFD) }
         let channel = SyncChannel(fd: parentEnd)
         defer { close(parentEnd) }
         do {
@@ -78,10 +92,7 @@ extension Runtime {
             _ = Runtime.reap(pid)
             throw error
         }
-        if options.detach { return 0 }
-        Runtime.forwardSignals(to: pid)
-        if let proxy { TerminalProxy.pump(master: try proxy.receiveMaster(), child: pid) }
-        return Runtime.waitExitCode(pid)
+        return pid
     }
 
     /// Open descriptors of the target's namespaces that differ from ours; the user
