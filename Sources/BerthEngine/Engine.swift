@@ -20,6 +20,8 @@ public actor Engine {
     /// Attaches that arrived before start: run by `start` once the shim exists and before
     /// the container runs, so no output is missed.
     var pendingAttach: [String: [(ShimProcess?) -> Void]] = [:]
+    /// Exec instances by ID (kept in memory, as Docker does).
+    var execs: [String: ExecInstance] = [:]
 
     public init(dataRoot: String) throws {
         self.dataRoot = dataRoot

@@ -66,6 +66,8 @@ struct SpecBuilder {
         return env.map(\.1)
     }
 
+    func resolveUser() throws -> Spec.User { try user() }
+
     /// `uid`, `uid:gid`, `name` or `name:group`, names looked up in the container's files.
     private func user() throws -> Spec.User {
         let text = container.config.user.flatMap { $0.isEmpty ? nil : $0 } ?? image?.user ?? ""

@@ -1,3 +1,5 @@
+import BerthOCI
+
 /// What berthd and berth-shim say to each other over the shim's unix socket: one JSON
 /// request per line, one JSON response per line ("attach" then turns the connection
 /// into a stream).
@@ -15,6 +17,9 @@ public struct ShimRequest: Codable, Sendable {
     public var stdin: Bool?
     public var stdout: Bool?
     public var stderr: Bool?
+    /// For "exec": the process to run in the container (its stream follows the answer,
+    /// as with attach; the answer's pid names it for "exec-status", which takes it in `signal`).
+    public var process: Spec.Process?
     public init(op: String, signal: Int32? = nil, all: Bool? = nil) {
         self.op = op; self.signal = signal; self.all = all
     }

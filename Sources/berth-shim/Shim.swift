@@ -15,7 +15,11 @@ struct Shim {
     let signals: Int32
     let listener: Int32
     var log: JSONLog
-    var outputs: [(fd: Int32, stream: String)]
+    /// Output pipes (or pty masters) to read: owner 0 is the container, otherwise an exec's pid.
+    var outputs: [(fd: Int32, stream: String, owner: Int32)]
+    /// Processes started with "exec", by pid, and the exit codes of finished ones.
+    var execs: [Int32: ExecSession] = [:]
+    var execExits: [Int32: Int32] = [:]
     /// Where attached clients' input goes: the pty master or the stdin pipe; -1 when none.
     var input: Int32
     /// The pty master with `--tty`.
@@ -80,12 +84,12 @@ struct Shim {
             let master = try TerminalProxy(socket: console.ours).receiveMaster()
             terminal = master
             input = master
-            outputs = [(master, "stdout")]
+            outputs = [(master, "stdout", 0)]
         } else {
             terminal = nil
             input = options.stdin ? pipes[0][1] : -1
             if !options.stdin { close(pipes[0][1]) }
-            outputs = [(pipes[1][0], "stdout"), (pipes[2][0], "stderr")]
+            outputs = [(pipes[1][0], "stdout", 0), (pipes[2][0], "stderr", 0)]
         }
         listener = try sys("listen", path: options.stateDir + "/shim.sock") {
             berth_unix_listen(options.stateDir + "/shim.sock", 16)
@@ -110,7 +114,7 @@ struct Shim {
             for (i, o) in outputs.enumerated().reversed() where fds[2 + i].revents != 0 { readOutput(index: i, fd: o.fd) }
             let clientFDs = fds.suffix(reading.count)
             for p in clientFDs where p.revents != 0 { readClient(p.fd) }
-            if exit != nil && outputs.isEmpty { finish(); return 0 }
+            if exit != nil && !outputs.contains(where: { $0.owner == 0 }) { finish(); return 0 }
         }
     }
 
@@ -123,7 +127,7 @@ struct Shim {
                 while true {
                     let pid = waitpid(-1, &status, WNOHANG)
                     if pid <= 0 { break }
-                    if pid == initPID { recordExit(status) }
+                    if pid == initPID { recordExit(status) } else { execExited(pid, status) }
                 }
             } else if exit == nil {
                 Glibc.kill(initPID, sig)
@@ -142,13 +146,16 @@ struct Shim {
     private mutating func readOutput(index: Int, fd: Int32) {
         var buf = [UInt8](repeating: 0, count: 65536)
         let n = read(fd, &buf, buf.count)
+        let owner = outputs[index].owner
         if n > 0 {
             let stream = outputs[index].stream
+            if owner != 0 { return execOutput(owner, buf[0..<n], stream: stream) }
             log.append(buf[0..<n], stream: stream)
             forward(buf[0..<n], stream: stream)
         } else if n == 0 || (errno != EINTR && errno != EAGAIN) {
             close(fd)
             outputs.remove(at: index)
+            if owner != 0 { execMaybeDone(owner) }
         }
     }
 
@@ -162,6 +169,11 @@ struct Shim {
         var buf = [UInt8](repeating: 0, count: 4096)
         let n = read(fd, &buf, buf.count)
         guard n > 0 else {
+            if let pid = execs.first(where: { $0.value.client == fd })?.key {
+                execInputClosed(pid)
+                halfClosed.insert(fd)
+                return
+            }
             if let mode = attached[fd] {
                 if mode.stdin == true, options.stdinOnce, terminal == nil, input >= 0 {
                     close(input)   // the client closed its stdin: so does the container's
@@ -173,15 +185,21 @@ struct Shim {
             drop(fd)
             return
         }
-        if let mode = attached[fd] {
-            if mode.stdin == true, input >= 0 { _ = try? FD.writeAll(input, Array(buf[0..<n])) }
-            return
+        if attached[fd] != nil || execs.values.contains(where: { $0.client == fd }) {
+            return stdinBytes(Array(buf[0..<n]), from: fd)
         }
         clients[fd, default: []] += buf[0..<n]
         while let nl = clients[fd]?.firstIndex(of: 10) {
             let line = Array(clients[fd]![..<nl])
             clients[fd]!.removeSubrange(...nl)
             handle(line, from: fd)
+            // After "attach" or "exec" the rest of the connection is stdin, even bytes that
+            // came in the same read as the request.
+            if let rest = clients[fd], !rest.isEmpty, attached[fd] != nil || execs.values.contains(where: { $0.client == fd }) {
+                clients[fd] = []
+                stdinBytes(rest, from: fd)
+                break
+            }
         }
     }
 
@@ -204,26 +222,45 @@ struct Shim {
         case "attach":
             reply(fd, status())
             if exit == nil { attached[fd] = request } else { drop(fd) }
+        case "exec":
+            startExec(request, client: fd)
+        case "exec-status":
+            let pid = request.signal ?? 0
+            var s = status()
+            s.pid = pid
+            s.status = execExits[pid] != nil ? "stopped" : (execs[pid] != nil ? "running" : "unknown")
+            s.exitCode = execExits[pid]
+            reply(fd, s)
         case "resize":
-            if let terminal, let h = request.height, let w = request.width { _ = berth_set_winsize(terminal, h, w) }
+            let pty = request.signal.flatMap { execs[$0]?.terminal } ?? terminal
+            if let pty, let h = request.height, let w = request.width { _ = berth_set_winsize(pty, h, w) }
             reply(fd, status())
         default:
             reply(fd, status(error: "unknown op \"\(request.op)\""))
         }
     }
 
-    private func status(error: String? = nil) -> ShimStatus {
+    func status(error: String? = nil) -> ShimStatus {
         if var e = exit { e.error = error; return e }
         let state = (try? runtime.state(options.id))?.status ?? "unknown"
         return ShimStatus(id: options.id, pid: initPID, status: state, error: error)
     }
 
-    private func reply(_ fd: Int32, _ status: ShimStatus) {
+    func reply(_ fd: Int32, _ status: ShimStatus) {
         guard let body = try? OCIJSON.encode(status) else { return }
         _ = try? FD.writeAll(fd, body + [10])
     }
 
-    private mutating func drop(_ fd: Int32) {
+    /// Input from an attached or exec client, to the container's or the exec's stdin.
+    private func stdinBytes(_ bytes: [UInt8], from fd: Int32) {
+        if let mode = attached[fd] {
+            if mode.stdin == true, input >= 0 { _ = try? FD.writeAll(input, bytes) }
+        } else if let session = execs.values.first(where: { $0.client == fd }), session.input >= 0 {
+            _ = try? FD.writeAll(session.input, bytes)
+        }
+    }
+
+    mutating func drop(_ fd: Int32) {
         close(fd)
         clients[fd] = nil
         attached[fd] = nil
@@ -255,6 +292,7 @@ struct Shim {
         do { try Files.writeAtomic(exitPath, try OCIJSON.encode(exit)) } catch { Log.error("write \(exitPath): \(error)") }
         do { try runtime.delete(options.id, force: true) } catch { Log.error("delete: \(error)") }
         for fd in attached.keys { drop(fd) }
+        for session in execs.values { drop(session.client) }
         for fd in waiters { reply(fd, exit) }
         unlink(socketPath)
     }

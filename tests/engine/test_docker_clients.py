@@ -85,3 +85,40 @@ def test_docker_py(docker, berthd):
     c = client.containers.run("busybox", ["sh", "-c", "exit 4"], detach=True)
     assert c.wait()["StatusCode"] == 4
     c.remove()
+
+
+def test_docker_exec(docker):
+    docker("run", "-d", "--name", "ex", "busybox", "sleep", "100")
+    r = docker("exec", "ex", "sh", "-c", "echo in $(hostname) pid $$; cat /proc/1/comm; echo err >&2; exit 5")
+    assert r.returncode == 5, r.stderr
+    lines = r.stdout.decode().split("\n")
+    assert lines[0].startswith("in ") and lines[1] == "sleep"
+    assert r.stderr == b"err\n"
+    r = docker("exec", "-e", "FOO=bar", "-w", "/tmp", "-u", "1000", "ex", "sh", "-c", "echo $FOO $PWD $(id -u)")
+    assert r.stdout == b"bar /tmp 1000\n", r.stderr
+    r = docker("exec", "-i", "ex", "sh", "-c", "read x; echo got $x", input=b"hello\n")
+    assert r.stdout == b"got hello\n", r.stderr
+    r = docker("exec", "ex", "no-such-program")
+    assert r.returncode in (126, 127), (r.returncode, r.stderr)
+
+
+def test_docker_exec_it(docker, berthd):
+    pexpect = pytest.importorskip("pexpect")
+    docker("run", "-d", "--name", "exit", "busybox", "sleep", "100")
+    child = pexpect.spawn("docker", ["exec", "-it", "exit", "sh"], env=berthd.env, timeout=30, encoding="utf-8")
+    child.expect(r"[#$] ")
+    child.sendline("echo tty=$(tty)")
+    child.expect(r"tty=(/dev/pts/\d+)")
+    child.sendline("exit 2")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 2
+
+
+def test_docker_py_exec_run(docker, berthd):
+    dockerpy = pytest.importorskip("docker")
+    client = dockerpy.DockerClient(base_url=berthd.docker_host)
+    c = client.containers.run("busybox", ["sleep", "100"], detach=True)
+    code, out = c.exec_run(["sh", "-c", "echo hi from exec"])
+    assert code == 0 and out == b"hi from exec\n"
+    c.remove(force=True)

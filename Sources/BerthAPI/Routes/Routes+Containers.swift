@@ -50,6 +50,47 @@ extension Router {
         get("/containers/{id}/json") { req in
             try .json(ContainerJSON.inspect(try await engine.lookup(req.parameter("id"))))
         }
+        post("/containers/{id}/exec") { req in
+            let body = try await req.body.decode(ExecCreateRequest.self)
+            return try .json(["Id": .string(try await engine.createExec(req.parameter("id"), body))] as JSONValue,
+                             status: .created)
+        }
+        post("/exec/{id}/start") { req in
+            let body = (try? await req.body.decode(ExecStartRequest.self)) ?? ExecStartRequest()
+            let fd: Int32, tty: Bool
+            do {
+                (fd, tty) = try await engine.startExec(req.parameter("id"))
+            } catch let failure as ExecStartFailure {
+                if body.detach == true { throw EngineError.internalError(failure.message) }
+                let type = failure.tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream"
+                return .hijack(contentType: type) { conn in
+                    try? await conn.write(LogFrames.frame(Array((failure.message + "\r\n").utf8), stream: "stdout", tty: failure.tty))
+                    await conn.closeOutput()
+                }
+            }
+            if body.detach == true {
+                close(fd)
+                return .json(JSONValue.object([:]))
+            }
+            let type = tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream"
+            return .hijack(contentType: type) { conn in await ShimBridge.pump(fd: fd, conn: conn) }
+        }
+        post("/exec/{id}/resize") { req in
+            try await engine.resizeExec(req.parameter("id"), height: try req.query.int("h") ?? 0, width: try req.query.int("w") ?? 0)
+            return .text("")
+        }
+        get("/exec/{id}/json") { req in
+            let e = try await engine.execInstance(req.parameter("id"))
+            return try .json([
+                "CanRemove": false, "ContainerID": .string(e.containerID), "DetachKeys": "", "ExitCode": e.exitCode.map { .int(Int64($0)) } ?? .null,
+                "ID": .string(e.id), "OpenStderr": .bool(e.request.attachStderr ?? false),
+                "OpenStdin": .bool(e.request.attachStdin ?? false), "OpenStdout": .bool(e.request.attachStdout ?? false),
+                "ProcessConfig": ["arguments": ContainerJSON.strings(Array((e.request.cmd ?? []).dropFirst())),
+                                  "entrypoint": .string(e.request.cmd?.first ?? ""), "privileged": .bool(e.request.privileged ?? false),
+                                  "tty": .bool(e.request.tty ?? false), "user": .string(e.request.user ?? "")],
+                "Running": .bool(e.running), "Pid": .int(Int64(e.pid)),
+            ] as JSONValue)
+        }
         get("/containers/{id}/logs") { req in
             let (path, tty, id) = try await engine.logSource(req.parameter("id"))
             let (stdout, stderr) = (req.query.bool("stdout"), req.query.bool("stderr"))
@@ -142,4 +183,12 @@ enum LogFrames {
         return [stream == "stderr" ? 2 : 1, 0, 0, 0, UInt8(n >> 24), UInt8(n >> 16 & 0xff), UInt8(n >> 8 & 0xff),
                 UInt8(n & 0xff)] + bytes
     }
+}
+
+/// `POST /exec/{id}/start`'s body.
+struct ExecStartRequest: Codable, Sendable {
+    var detach: Bool?
+    var tty: Bool?
+    enum CodingKeys: String, CodingKey { case detach = "Detach", tty = "Tty" }
+    init() {}
 }
