@@ -122,3 +122,18 @@ def test_docker_py_exec_run(docker, berthd):
     code, out = c.exec_run(["sh", "-c", "echo hi from exec"])
     assert code == 0 and out == b"hi from exec\n"
     c.remove(force=True)
+
+
+def test_restart_pause_rename_top(docker):
+    docker("run", "-d", "--name", "svc", "busybox", "sleep", "100")
+    assert docker("pause", "svc").returncode == 0
+    assert "(Paused)" in docker("ps").stdout.decode()
+    assert docker("unpause", "svc").returncode == 0
+    top = docker("top", "svc").stdout.decode().splitlines()
+    assert top[0].split()[:3] == ["UID", "PID", "PPID"] and top[1].endswith("sleep 100")
+    assert docker("rename", "svc", "svc2").returncode == 0
+    assert "svc2" in docker("ps").stdout.decode()
+    old_pid = docker("inspect", "-f", "{{.State.Pid}}", "svc2").stdout.strip()
+    assert docker("restart", "-t", "1", "svc2").returncode == 0
+    new_pid = docker("inspect", "-f", "{{.State.Pid}}", "svc2").stdout.strip()
+    assert new_pid != old_pid and docker("inspect", "-f", "{{.State.Running}}", "svc2").stdout.strip() == b"true"

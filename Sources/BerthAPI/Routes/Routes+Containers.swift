@@ -35,6 +35,29 @@ extension Router {
             return try await engine.stop(req.parameter("id"), timeout: t, signal: req.query["signal"])
                 ? .noContent : APIResponse(status: .notModified)
         }
+        post("/containers/{id}/restart") { req in
+            let t = try req.query.int("t") ?? req.query.int("timeout")
+            try await engine.restart(req.parameter("id"), timeout: t, signal: req.query["signal"])
+            return .noContent
+        }
+        post("/containers/{id}/pause") { req in
+            try await engine.setPaused(req.parameter("id"), true)
+            return .noContent
+        }
+        post("/containers/{id}/unpause") { req in
+            try await engine.setPaused(req.parameter("id"), false)
+            return .noContent
+        }
+        post("/containers/{id}/rename") { req in
+            guard let name = req.query["name"], !name.isEmpty else { throw EngineError.invalidArgument("name cannot be empty") }
+            try await engine.rename(req.parameter("id"), to: name)
+            return .noContent
+        }
+        get("/containers/{id}/top") { req in
+            let (titles, rows) = try await engine.top(req.parameter("id"))
+            return try .json(["Titles": ContainerJSON.strings(titles),
+                              "Processes": .array(rows.map { ContainerJSON.strings($0) })] as JSONValue)
+        }
         post("/containers/{id}/resize") { req in
             try await engine.resize(req.parameter("id"), height: try req.query.int("h") ?? 0, width: try req.query.int("w") ?? 0)
             return .text("")
