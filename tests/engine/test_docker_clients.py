@@ -137,3 +137,17 @@ def test_restart_pause_rename_top(docker):
     assert docker("restart", "-t", "1", "svc2").returncode == 0
     new_pid = docker("inspect", "-f", "{{.State.Pid}}", "svc2").stdout.strip()
     assert new_pid != old_pid and docker("inspect", "-f", "{{.State.Running}}", "svc2").stdout.strip() == b"true"
+
+
+def test_ps_filters_and_rm_of_exited(docker):
+    docker("run", "--name", "done1", "busybox", "true")
+    docker("run", "--name", "done2", "--label", "team=a", "busybox", "sh", "-c", "exit 2")
+    docker("run", "-d", "--name", "alive", "busybox", "sleep", "100")
+    exited = docker("ps", "-a", "-q", "-f", "status=exited").stdout.decode().split()
+    assert len(exited) == 2
+    assert docker("ps", "-a", "-q", "-f", "label=team=a").stdout.decode().split() == [exited[0]]
+    assert docker("ps", "-a", "--format", "{{.Names}}", "-f", "exited=2").stdout == b"done2\n"
+    assert docker("ps", "-a", "--format", "{{.Names}}", "-f", "name=aliv").stdout == b"alive\n"
+    assert docker("ps", "-f", "status=bogus").returncode != 0
+    assert docker("rm", "-v", *exited).returncode == 0
+    assert docker("ps", "-a", "--format", "{{.Names}}").stdout == b"alive\n"

@@ -67,8 +67,10 @@ extension Router {
             return .noContent
         }
         get("/containers/json") { req in
-            let all = req.query.bool("all")
-            return try .json(JSONValue.array(await engine.list(all: all).map(ContainerJSON.summary)))
+            let filters = try ContainerFilters(req.query["filters"])
+            var list = await engine.list(all: req.query.bool("all") || filters.wantsStopped).filter(filters.matches)
+            if let limit = try req.query.int("limit"), limit > 0 { list = Array(list.prefix(limit)) }
+            return try .json(JSONValue.array(list.map(ContainerJSON.summary)))
         }
         get("/containers/{id}/json") { req in
             try .json(ContainerJSON.inspect(try await engine.lookup(req.parameter("id"))))
