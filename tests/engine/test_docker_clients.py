@@ -151,3 +151,23 @@ def test_ps_filters_and_rm_of_exited(docker):
     assert docker("ps", "-f", "status=bogus").returncode != 0
     assert docker("rm", "-v", *exited).returncode == 0
     assert docker("ps", "-a", "--format", "{{.Names}}").stdout == b"alive\n"
+
+
+def test_docker_run_it_and_detach_keys(docker, berthd):
+    pexpect = pytest.importorskip("pexpect")
+    child = pexpect.spawn("docker", ["run", "-it", "--name", "tty1", "busybox", "sh"], env=berthd.env,
+                          timeout=30, encoding="utf-8")
+    child.expect(r"[#$] ")
+    child.sendline("echo tty=$(tty) pid=$$")
+    child.expect(r"tty=(/dev/pts/\d+) pid=1")
+    child.send("\x10\x11")   # ctrl-p ctrl-q: detach, the container keeps running
+    child.expect(pexpect.EOF)
+    child.close()
+    assert docker("inspect", "-f", "{{.State.Running}}", "tty1").stdout.strip() == b"true"
+    att = pexpect.spawn("docker", ["attach", "tty1"], env=berthd.env, timeout=30, encoding="utf-8")
+    att.sendline("echo again")
+    att.expect("again")
+    att.sendline("exit 4")
+    att.expect(pexpect.EOF)
+    att.close()
+    assert att.exitstatus == 4
