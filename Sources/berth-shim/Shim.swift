@@ -289,6 +289,10 @@ struct Shim {
     private mutating func finish() {
         log.flush()
         guard let exit else { return }
+        // Reap what is left (exec'd processes killed with the pid namespace) before the
+        // runtime removes the cgroup.
+        var status: Int32 = 0
+        while waitpid(-1, &status, WNOHANG) > 0 {}
         do { try Files.writeAtomic(exitPath, try OCIJSON.encode(exit)) } catch { Log.error("write \(exitPath): \(error)") }
         do { try runtime.delete(options.id, force: true) } catch { Log.error("delete: \(error)") }
         for fd in attached.keys { drop(fd) }

@@ -45,16 +45,19 @@ def shim(make_bundle, tmp_path):
         cid = "shim-" + uuid.uuid4().hex[:8]
         p = subprocess.Popen([str(SHIM), "--id", cid, "--bundle", str(b), "--state-dir", str(state), *flags],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        procs.append(p)
+        procs.append((p, cid, state))
         ready = p.stdout.readline()
         assert ready.startswith("ready "), p.stderr.read()
         return cid, state, p
 
     yield start
-    for p in procs:
+    for p, cid, state in procs:
         if p.poll() is None:
             p.kill()
         p.wait()
+        # a killed shim leaves its container: remove it with the runtime state it kept
+        subprocess.run([str(BIN_DIR / "berth-runtime"), "--root", str(state / "runtime"), "delete", "--force", cid],
+                       capture_output=True)
 
 
 def test_shim_runs_logs_and_reports_exit(shim):
