@@ -28,7 +28,7 @@ let package = Package(
         // JSON and Codable without Foundation, so the runtime and the shim stay small.
         .target(name: "BerthJSON"),
         .target(name: "BerthOCI", dependencies: ["BerthJSON"]),
-        .target(name: "BerthRuntime", dependencies: ["BerthSystem", "BerthOCI", "CBerth"]),
+        .target(name: "BerthRuntime", dependencies: ["BerthSystem", "BerthOCI", "BerthJSON", "CBerth"]),
         .target(
             name: "BerthImage",
             dependencies: ["BerthSystem", "BerthOCI", "CBerth", "CArchive", .product(name: "Crypto", package: "swift-crypto")]
