@@ -143,17 +143,8 @@ enum GoFormat {
         }
     }
 
-    /// `%.Nf` without Foundation.
+    /// `%.Nf` without Foundation (HumanUnits has the arithmetic).
     static func fixed(_ value: Double, _ precision: Int) -> String {
-        if !value.isFinite { return formatFloat(value) }
-        var scale = 1.0
-        for _ in 0..<precision { scale *= 10 }
-        let scaled = (abs(value) * scale).rounded()
-        let whole = (scaled / scale).rounded(.down)
-        let frac = scaled - whole * scale
-        var fracText = precision > 0 ? String(Int64(frac)) : ""
-        if precision > 0 { fracText = String(repeating: "0", count: max(0, precision - fracText.count)) + fracText }
-        let sign = value < 0 && scaled != 0 ? "-" : ""
-        return sign + String(Int64(whole)) + (precision > 0 ? "." + fracText : "")
+        value.isFinite ? HumanUnits.fixed(value, precision) : formatFloat(value)
     }
 }
