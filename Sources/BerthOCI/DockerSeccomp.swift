@@ -78,8 +78,10 @@ public struct DockerSeccompProfile: Codable, Sendable {
 }
 
 extension DockerSeccompProfile {
-    /// Docker's default profile, parsed.
-    public static func dockerDefault() throws -> DockerSeccompProfile {
+    /// Docker's default profile, parsed once per process (berthd builds a spec per start).
+    public static func dockerDefault() throws -> DockerSeccompProfile { try parsedDefault.get() }
+
+    private static let parsedDefault = Result {
         try OCIJSON.decode(DockerSeccompProfile.self, from: Array(defaultJSON.utf8))
     }
 }
