@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "BerthAPIModels", dependencies: ["BerthOCI"]),
         .target(
             name: "BerthEngine",
-            dependencies: ["BerthRuntime", "BerthImage", "BerthOCI", "BerthSystem", "BerthAPIModels", "CBerth"]
+            dependencies: ["BerthRuntime", "BerthImage", "BerthRegistry", "BerthOCI", "BerthSystem", "BerthAPIModels", "CBerth"]
         ),
         .target(
             name: "BerthAPI",

@@ -10,6 +10,7 @@ extension EngineError.Kind {
         case .conflict: .conflict
         case .invalidArgument: .badRequest
         case .notModified: .notModified
+        case .unauthorized: .unauthorized
         case .forbidden: .forbidden
         case .unavailable: .serviceUnavailable
         case .internalError: .internalServerError

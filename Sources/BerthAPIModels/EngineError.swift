@@ -6,7 +6,7 @@
 public struct EngineError: Error, Sendable, CustomStringConvertible {
     /// The class of failure. The API server maps each to one HTTP status.
     public enum Kind: String, Sendable, CaseIterable {
-        case notFound, conflict, invalidArgument, notModified, forbidden, unavailable, internalError
+        case notFound, conflict, invalidArgument, notModified, unauthorized, forbidden, unavailable, internalError
     }
 
     public var kind: Kind

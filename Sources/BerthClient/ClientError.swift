@@ -33,6 +33,7 @@ public enum ClientError: Error, Sendable, CustomStringConvertible {
         case 409: return .conflict
         case 400: return .invalidArgument
         case 304: return .notModified
+        case 401: return .unauthorized
         case 403: return .forbidden
         case 503: return .unavailable
         default: return status >= 500 ? .internalError : nil

@@ -4,6 +4,7 @@ import Glibc
 import BerthAPIModels
 import BerthImage
 import BerthOCI
+import BerthRegistry
 import BerthRuntime
 import BerthSystem
 
@@ -22,9 +23,14 @@ public actor Engine {
     var pendingAttach: [String: [(ShimProcess?) -> Void]] = [:]
     /// Exec instances by ID (kept in memory, as Docker does).
     var execs: [String: ExecInstance] = [:]
+    /// Registries reached over plain HTTP besides loopback ones (`insecure-registries`).
+    let insecureRegistries: [String]
+    /// Made on first use: an idle daemon carries no HTTP client.
+    var registryClient: RegistryClient?
 
-    public init(dataRoot: String) throws {
+    public init(dataRoot: String, insecureRegistries: [String] = []) throws {
         self.dataRoot = dataRoot
+        self.insecureRegistries = insecureRegistries
         try Files.mkdirAll(dataRoot + "/containers", mode: 0o710)
         content = try ContentStores.local(root: dataRoot)
         images = try ImageStores.local(root: dataRoot)

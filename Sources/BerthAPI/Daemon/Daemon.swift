@@ -21,10 +21,12 @@ public enum Daemon {
         var router = Router()
         router.commonHeaders = Router.standardHeaders(serverVersion: BerthVersionInfo.version)
         router.addSystemRoutes(HostSystemBackend(dataRoot: config.dataRoot, engineID: engineID, debug: config.debug))
-        let engine = try Engine(dataRoot: config.dataRoot)
+        let engine = try Engine(dataRoot: config.dataRoot, insecureRegistries: config.insecureRegistries)
         await engine.restore()
+        do { try await engine.collectGarbage() } catch { log.warn("garbage collection at start: \(error)") }
         router.addContainerRoutes(engine)
         router.addImageRoutes(engine, tempDir: config.dataRoot + "/tmp")
+        router.addRegistryRoutes(engine)
 
         // One event loop thread: the daemon's work happens on tasks, the loop only moves bytes.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -41,10 +43,12 @@ public enum Daemon {
             log.info("Processing signal '\(signal == SIGINT ? "interrupt" : "terminated")'")
         } catch {
             for server in servers { await server.stop() }
+            await engine.shutdown()
             try? await group.shutdownGracefully()
             throw error
         }
         for server in servers { await server.stop() }
+        await engine.shutdown()
         try? await group.shutdownGracefully()
         log.info("Daemon shutdown complete")
     }

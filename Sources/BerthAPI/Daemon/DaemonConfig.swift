@@ -9,11 +9,13 @@ public struct DaemonConfig: Sendable, Equatable {
     public var logLevel = "info"
     public var pidFile = "/run/berth/berthd.pid"
     public var debug = false
+    /// Registries reached over plain HTTP besides loopback ones: `host[:port]` or CIDR.
+    public var insecureRegistries: [String] = []
 
     public init() {}
 
     /// The settings Berth reads from daemon.json, with Docker's key names.
-    public static let fileKeys: Set<String> = ["data-root", "hosts", "log-level", "pidfile", "debug"]
+    public static let fileKeys: Set<String> = ["data-root", "hosts", "log-level", "pidfile", "debug", "insecure-registries"]
 
     /// Applies the JSON text of a daemon.json. Returns the keys it does not know, which
     /// the caller warns about (a Docker daemon.json may carry settings Berth lacks).
@@ -39,6 +41,11 @@ public struct DaemonConfig: Sendable, Equatable {
             case ("log-level", .string(let s)): logLevel = s
             case ("pidfile", .string(let s)): pidFile = s
             case ("debug", .bool(let b)): debug = b
+            case ("insecure-registries", .array(let items)):
+                insecureRegistries = try items.map { item in
+                    guard let s = item.stringValue else { throw BerthError("\(path): insecure-registries: expected strings") }
+                    return s
+                }
             case ("hosts", .array(let items)):
                 hosts = try items.map { item in
                     guard let s = item.stringValue else { throw BerthError("\(path): hosts: expected strings") }

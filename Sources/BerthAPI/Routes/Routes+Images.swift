@@ -7,11 +7,12 @@ import BerthOCI
 import BerthSystem
 
 extension Router {
-    /// The image routes so far: import (`POST /images/create?fromSrc=-`) and list.
+    /// The image routes so far: pull or import (`POST /images/create`) and list.
     public mutating func addImageRoutes(_ engine: Engine, tempDir: String) {
         post("/images/create") { req in
+            if let from = req.query["fromImage"], !from.isEmpty { return try await Router.pull(engine, req) }
             guard req.query["fromSrc"] == "-" else {
-                throw EngineError.invalidArgument("pulling from a registry is not supported yet; import with fromSrc=-")
+                throw EngineError.invalidArgument("importing from a URL is not supported; send the tar with fromSrc=-")
             }
             // The tar goes to a temporary file first: the importer reads a file descriptor.
             try Files.mkdirAll(tempDir, mode: 0o700)

@@ -1,12 +1,12 @@
 /// Base64 without Foundation, for registry credentials (`auth` in config.json, the
 /// `X-Registry-Auth` header).
-enum Base64 {
+public enum Base64 {
     private static let standard = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
     private static let url = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     /// Standard alphabet with padding (Go's `base64.StdEncoding`); `urlSafe` uses `-_`
     /// (`base64.URLEncoding`, still padded).
-    static func encode(_ bytes: [UInt8], urlSafe: Bool = false) -> String {
+    public static func encode(_ bytes: [UInt8], urlSafe: Bool = false) -> String {
         let table = urlSafe ? url : standard
         var out: [UInt8] = []
         out.reserveCapacity((bytes.count + 2) / 3 * 4)
@@ -23,7 +23,7 @@ enum Base64 {
     }
 
     /// Decodes either alphabet, padding optional; nil on a bad character.
-    static func decode(_ text: String) -> [UInt8]? {
+    public static func decode(_ text: String) -> [UInt8]? {
         var out: [UInt8] = []
         var accumulator: UInt32 = 0
         var bits = 0

@@ -1,0 +1,121 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import BerthAPIModels
+import BerthImage
+import BerthOCI
+import BerthRegistry
+import BerthSystem
+
+/// One `docker pull`: the manifest is resolved already (so a missing image or a refused
+/// login is an HTTP error before any progress is sent); this fetches the config and the
+/// layers into the content store, unpacks each layer into its snapshot as soon as it is
+/// downloaded (layers are independent directories, so they unpack in parallel with other
+/// downloads), and records the image last. A failure anywhere leaves nothing referenced:
+/// ingests are dropped, committed blobs wait for garbage collection.
+struct ImagePull: Sendable {
+    var reference: Reference
+    var repository: RegistryRepository
+    var content: any ContentStore
+    var images: any ImageStore
+    var snapshots: any SnapshotStore
+    var emit: ProgressSink
+    var origins: BlobOrigins
+    /// Docker's `max-concurrent-downloads` default.
+    var maxDownloads = 3
+
+    /// Pulls what `pulled` names; returns the image ID.
+    func run(_ pulled: PulledManifest) async throws -> Digest {
+        emit(ProgressMessage("Pulling from \(reference.path)", id: reference.digest?.description ?? reference.tag))
+        let manifest = pulled.image
+        guard MediaType.isConfig(manifest.config.mediaType) || manifest.config.mediaType == MediaType.dockerConfig else {
+            throw EngineError.invalidArgument("\(reference.familiarString): unsupported config media type \(manifest.config.mediaType)")
+        }
+        try await fetch(manifest.config, progress: nil)
+        let config: ImageConfig
+        do { config = try OCIJSON.decode(ImageConfig.self, from: try content.read(manifest.config.digest)) } catch {
+            throw EngineError.invalidArgument("invalid image config \(manifest.config.digest): \(OCIJSON.describe(error))")
+        }
+        let diffIDs = config.rootfs.diffIDs
+        guard diffIDs.count == manifest.layers.count else {
+            throw EngineError.invalidArgument("\(reference.familiarString): the config names \(diffIDs.count) layers, the manifest \(manifest.layers.count)")
+        }
+        for layer in manifest.layers where !MediaType.isLayer(layer.mediaType) {
+            throw EngineError.invalidArgument("\(reference.familiarString): unsupported layer media type \(layer.mediaType)")
+        }
+        let existing = try images.image(id: manifest.config.digest)
+        let chain = Digest.chainIDs(diffIDs)
+
+        // Layer lines in Docker's order; the ones already unpacked need no work.
+        var work: [Int] = []
+        for (i, layer) in manifest.layers.enumerated() {
+            let id = ProgressEvent.shortID(layer.digest)
+            if snapshots.hasLayer(chain[i]) {
+                emit(ProgressMessage("Already exists", id: id))
+            } else {
+                emit(ProgressMessage("Pulling fs layer", id: id))
+                work.append(i)
+            }
+        }
+        for i in work.dropFirst(maxDownloads) { emit(ProgressMessage("Waiting", id: ProgressEvent.shortID(manifest.layers[i].digest))) }
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = work.makeIterator()
+            func start() {
+                guard let i = next.next() else { return }
+                let layer = manifest.layers[i], diffID = diffIDs[i], chainID = chain[i]
+                group.addTask {
+                    try await fetch(layer, progress: { emit(ProgressMessage($0)) })
+                    try await unpack(layer, diffID: diffID, chainID: chainID)
+                }
+            }
+            for _ in 0..<maxDownloads { start() }
+            while try await group.next() != nil { start() }
+        }
+
+        // Everything is in: record the manifest (and index) blobs, then the image and its names.
+        try content.write(pulled.manifest.bytes, expecting: pulled.manifest.descriptor.digest)
+        if let index = pulled.index { try content.write(index.bytes, expecting: index.descriptor.digest) }
+        var record = existing ?? ImageRecord(id: manifest.config.digest)
+        record.manifest = pulled.manifest.descriptor
+        record.index = pulled.index?.descriptor
+        record.recorded = WallClock.rfc3339Nano()
+        try images.put(record)
+        var previous: Digest? = nil
+        if reference.digest == nil { previous = try images.tag(reference.withDefaultTag(), image: record.id) }
+        try images.tag(reference.repository.with(digest: pulled.digest), image: record.id)
+        origins.record(manifest.layers.map(\.digest) + [manifest.config.digest], in: reference.domain + "/" + reference.path)
+
+        emit(ProgressMessage("Digest: \(pulled.digest)"))
+        let upToDate = existing != nil && work.isEmpty && previous == nil
+        emit(ProgressMessage(upToDate ? "Status: Image is up to date for \(reference.familiarString)"
+                                      : "Status: Downloaded newer image for \(reference.familiarString)"))
+        return record.id
+    }
+
+    /// Downloads a blob into the content store unless it is there; the ingest commits only
+    /// when the bytes have the descriptor's digest and size.
+    func fetch(_ descriptor: Descriptor, progress: ProgressHandler?) async throws {
+        if content.contains(descriptor.digest) {
+            if let progress { progress(ProgressEvent(id: ProgressEvent.shortID(descriptor.digest), status: .downloadComplete)) }
+            return
+        }
+        let writer = try content.writer(expecting: descriptor.digest, size: descriptor.size)
+        do {
+            try await repository.download(descriptor, progress: progress) { try writer.write($0) }
+            try writer.commit()
+        } catch {
+            writer.abort()
+            throw error
+        }
+    }
+
+    /// Unpacks a downloaded layer into its snapshot on a plain thread (libarchive blocks).
+    func unpack(_ layer: Descriptor, diffID: Digest, chainID: Digest) async throws {
+        let id = ProgressEvent.shortID(layer.digest)
+        emit(ProgressMessage("Extracting", id: id, current: layer.size, total: layer.size))
+        let snapshots = self.snapshots, path = content.path(of: layer.digest)
+        try await Threads.run { try snapshots.unpackLayer(chainID: chainID, diffID: diffID, blobPath: path) }
+        emit(ProgressMessage("Pull complete", id: id))
+    }
+}

@@ -1,0 +1,320 @@
+"""Images through a real Distribution registry (Debian's `docker-registry` on 127.0.0.1), with
+skopeo as an independent client and the docker CLI as berthd's client: pull, push, tag, login,
+logout, search; a corrupted blob; a pull interrupted mid-layer."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from fixtures.berthd import berth_binary, run_berthd
+from fixtures.busybox import LayerSpec
+
+pytestmark = pytest.mark.skipif(not shutil.which("skopeo") or not shutil.which("docker"),
+                                reason="needs skopeo and the docker CLI")
+
+
+def skopeo(*args, timeout=120):
+    r = subprocess.run(["skopeo", *args], capture_output=True, timeout=timeout)
+    assert r.returncode == 0, r.stderr.decode()
+    return r.stdout
+
+
+def docker_in(daemon):
+    def run(*args, input=None, timeout=120):
+        return subprocess.run(["docker", *args], env=daemon.env, input=input, capture_output=True, timeout=timeout)
+    return run
+
+
+@pytest.fixture
+def docker(berthd):
+    run = docker_in(berthd)
+    yield run
+    ids = run("ps", "-aq").stdout.split()
+    if ids:
+        run("rm", "-f", *[i.decode() for i in ids])
+
+
+def layered_image(make_oci_layout):
+    """busybox, then a layer adding files, then one deleting and hiding some of them."""
+    return make_oci_layout([
+        LayerSpec(files={"etc/layer2.txt": "from layer 2\n", "opt/gone.txt": "deleted above\n",
+                         "opt/keep/old.txt": "hidden by an opaque dir\n"},
+                  created_by="layer 2"),
+        LayerSpec(files={"etc/layer3.txt": "from layer 3\n", "opt/keep/new.txt": "new\n"},
+                  symlinks={"etc/link3": "layer3.txt"}, hardlinks={"etc/hard3": "etc/layer3.txt"},
+                  delete=["opt/gone.txt"], opaque=["opt/keep"], created_by="layer 3"),
+    ], image_config={"Env": ["PATH=/bin"], "Cmd": ["sh"], "Labels": {"berth.test": "layers"}})
+
+
+def image_id(daemon, name):
+    for row in daemon.request("GET", "/images/json").json():
+        if any(t == name for t in row["RepoTags"]):
+            return row["Id"]
+    return None
+
+
+def test_pull_a_layered_image_pushed_by_skopeo_and_run_it(registry, berthd, docker, make_oci_layout):
+    layout = layered_image(make_oci_layout)
+    ref = registry.ref("layers", "v1")
+    skopeo("copy", *registry.skopeo_args("dest"), layout.skopeo_ref, "docker://" + ref)
+
+    r = docker("pull", ref)
+    assert r.returncode == 0, r.stderr.decode()
+    out = r.stdout.decode()
+    assert "v1: Pulling from layers" in out
+    assert "Pull complete" in out
+    digest = json.loads(skopeo("inspect", "--tls-verify=false", "docker://" + ref))["Digest"]
+    assert f"Digest: {digest}" in out
+    assert f"Status: Downloaded newer image for {ref}" in out
+    assert image_id(berthd, ref) == layout.config_digest
+
+    r = docker("run", "--rm", ref, "sh", "-c",
+               "cat /etc/layer2.txt /etc/layer3.txt /etc/link3; ls /opt/keep; "
+               "test -e /opt/gone.txt && echo GONE-STILL-THERE; "
+               "test $(stat -c %i /etc/hard3) = $(stat -c %i /etc/layer3.txt) && echo hardlinked")
+    assert r.returncode == 0, r.stderr.decode()
+    assert r.stdout.decode().split("\n") == ["from layer 2", "from layer 3", "from layer 3", "new.txt", "hardlinked", ""]
+
+    # Pulling again finds everything in place.
+    r = docker("pull", ref)
+    assert r.returncode == 0 and f"Status: Image is up to date for {ref}" in r.stdout.decode(), r.stdout
+
+
+def test_pull_tag_push_and_pull_back_by_digest(registry, berthd, docker, make_oci_layout):
+    layout = layered_image(make_oci_layout)
+    src = registry.ref("origin/app", "1.0")
+    skopeo("copy", *registry.skopeo_args("dest"), layout.skopeo_ref, "docker://" + src)
+    assert docker("pull", src).returncode == 0
+
+    dst = registry.ref("copies/app", "2.0")
+    assert docker("tag", src, dst).returncode == 0
+    r = docker("push", dst)
+    assert r.returncode == 0, r.stderr.decode()
+    out = r.stdout.decode()
+    assert f"The push refers to repository [{registry.address}/copies/app]" in out
+    # Same registry: the layers are mounted from the repository they were pulled from.
+    assert "Mounted from origin/app" in out, out
+    pushed = [line for line in out.splitlines() if line.startswith("2.0: digest: sha256:")]
+    assert len(pushed) == 1, out
+    digest = pushed[0].split()[2]
+
+    info = json.loads(skopeo("inspect", "--tls-verify=false", "docker://" + dst))
+    assert info["Digest"] == digest
+    assert info["Layers"] == layout.layer_digests
+
+    # Pull it back by digest into a fresh daemon: the same image ID.
+    with run_berthd() as other:
+        r = docker_in(other)("pull", f"{registry.address}/copies/app@{digest}")
+        assert r.returncode == 0, r.stderr.decode()
+        ids = {row["Id"] for row in other.request("GET", "/images/json").json()}
+        assert ids == {layout.config_digest}
+        digests = other.request("GET", "/images/json").json()[0]["RepoDigests"]
+        assert f"{registry.address}/copies/app@{digest}" in digests or digests == []
+
+    # A second push of the same image: everything is there already.
+    r = docker("push", dst)
+    assert r.returncode == 0 and "Layer already exists" in r.stdout.decode(), r.stdout
+
+
+def test_login_pull_logout_on_an_auth_registry(auth_registry, berthd, docker, make_oci_layout):
+    layout = make_oci_layout()
+    ref = auth_registry.ref("private/busybox")
+    skopeo("copy", *auth_registry.skopeo_args("dest"), layout.skopeo_ref, "docker://" + ref)
+
+    r = docker("pull", ref)
+    assert r.returncode != 0
+    assert "unauthorized" in r.stderr.decode() or "no basic auth credentials" in r.stderr.decode(), r.stderr
+
+    r = docker("login", "-u", auth_registry.username, "--password-stdin", auth_registry.address,
+               input=auth_registry.password.encode())
+    assert r.returncode == 0 and "Login Succeeded" in r.stdout.decode(), r.stderr.decode()
+    config = json.loads((Path(berthd.env["DOCKER_CONFIG"]) / "config.json").read_text())
+    assert auth_registry.address in config["auths"]
+
+    r = docker("pull", ref)
+    assert r.returncode == 0, r.stderr.decode()
+
+    r = docker("logout", auth_registry.address)
+    assert r.returncode == 0 and f"Removing login credentials for {auth_registry.address}" in r.stdout.decode()
+    r = docker("pull", ref)
+    assert r.returncode != 0
+
+    # berth's own CLI: a wrong password is refused with the registry's status, the right one works.
+    berth = str(berth_binary("berth"))
+    r = subprocess.run([berth, "login", "-u", auth_registry.username, "-p", "wrong", auth_registry.address],
+                       env=berthd.env, capture_output=True, timeout=60)
+    assert r.returncode != 0 and "401" in r.stderr.decode(), r.stderr
+    r = subprocess.run([berth, "login", "-u", auth_registry.username, "--password-stdin", auth_registry.address],
+                       env=berthd.env, input=auth_registry.password.encode(), capture_output=True, timeout=60)
+    assert r.returncode == 0 and "Login Succeeded" in r.stdout.decode(), r.stderr
+    r = subprocess.run([berth, "pull", ref], env=berthd.env, capture_output=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    r = subprocess.run([berth, "logout", auth_registry.address], env=berthd.env, capture_output=True, timeout=60)
+    assert r.returncode == 0 and "Removing login credentials" in r.stdout.decode()
+
+
+def test_pull_of_a_missing_image_and_a_bad_reference(registry, berthd, docker):
+    r = docker("pull", registry.ref("nosuch/image"))
+    assert r.returncode != 0
+    assert "manifest unknown" in r.stderr.decode() or "not found" in r.stderr.decode(), r.stderr
+    r = berthd.request("POST", "/images/create?fromImage=UPPER/Case&tag=latest")
+    assert r.status == 400 and "invalid reference format" in r.json()["message"]
+    assert berthd.request("GET", "/images/json").json() == []
+
+
+def test_search_lists_catalog_matches(registry, berthd, docker, make_oci_layout):
+    layout = make_oci_layout()
+    for repo in ("tools/searchme", "other/thing"):
+        skopeo("copy", *registry.skopeo_args("dest"), layout.skopeo_ref, "docker://" + registry.ref(repo))
+    r = docker("search", f"{registry.address}/searchme")
+    assert r.returncode == 0, r.stderr.decode()
+    lines = r.stdout.decode().splitlines()
+    assert lines[0].split() == ["NAME", "DESCRIPTION", "STARS", "OFFICIAL"]
+    assert any("tools/searchme" in line for line in lines[1:])
+    assert not any("other/thing" in line for line in lines[1:])
+
+
+def blob_file(registry, digest):
+    hex_ = digest.split(":", 1)[1]
+    return registry.storage / "docker" / "registry" / "v2" / "blobs" / "sha256" / hex_[:2] / hex_ / "data"
+
+
+def content_blobs(daemon):
+    d = daemon.data_root / "content" / "blobs" / "sha256"
+    return sorted(p.name for p in d.iterdir()) if d.exists() else []
+
+
+def ingests(daemon):
+    d = daemon.data_root / "content" / "ingest"
+    return sorted(p.name for p in d.iterdir()) if d.exists() else []
+
+
+def test_a_blob_that_does_not_match_its_digest_fails_the_pull(registry, berthd, docker, make_oci_layout):
+    layout = layered_image(make_oci_layout)
+    ref = registry.ref("corrupt")
+    skopeo("copy", *registry.skopeo_args("dest"), layout.skopeo_ref, "docker://" + ref)
+    path = blob_file(registry, layout.layers[-1].digest)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+    r = docker("pull", ref)
+    assert r.returncode != 0
+    assert "digest" in r.stderr.decode().lower(), r.stderr
+    assert berthd.request("GET", "/images/json").json() == []
+    assert ingests(berthd) == []
+    assert layout.layers[-1].digest.split(":")[1] not in content_blobs(berthd)
+
+
+class SlowProxy:
+    """A TCP proxy to the registry that slows responses to about `rate` bytes/s once `free` bytes
+    have passed, so a test can interrupt a pull in the middle of a layer."""
+
+    def __init__(self, target_port: int, rate: int = 256 * 1024, free: int = 64 * 1024):
+        import socket
+        import threading
+        self.target_port, self.rate, self.free = target_port, rate, free
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.port = self.listener.getsockname()[1]
+        self.closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        import socket
+        import threading
+        while not self.closed:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            threading.Thread(target=self._pipe, args=(client, upstream, False), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(upstream, client, True), daemon=True).start()
+
+    def _pipe(self, src, dst, slow):
+        sent = 0
+        try:
+            while True:
+                data = src.recv(16384)
+                if not data:
+                    break
+                dst.sendall(data)
+                sent += len(data)
+                if slow and sent > self.free:
+                    time.sleep(len(data) / self.rate)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.close()
+                except OSError:
+                    pass
+
+    def close(self):
+        self.closed = True
+        self.listener.close()
+
+
+def test_a_pull_interrupted_mid_layer_completes_when_repeated(registry, make_oci_layout, tmp_path):
+    big = os.urandom(6 * 1024 * 1024)   # incompressible: the gzip blob stays about 6 MiB
+    layout = make_oci_layout([LayerSpec(files={"data/big.bin": big}, created_by="big layer")])
+    skopeo("copy", *registry.skopeo_args("dest"), layout.skopeo_ref, "docker://" + registry.ref("big"))
+    proxy = SlowProxy(registry.port)
+    slow_ref = f"127.0.0.1:{proxy.port}/big:latest"
+    try:
+        with run_berthd() as daemon:
+            pull = subprocess.Popen(["docker", "pull", slow_ref], env=daemon.env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                deadline = time.monotonic() + 60
+                ingest_dir = daemon.data_root / "content" / "ingest"
+                while time.monotonic() < deadline:
+                    sizes = [p.stat().st_size for p in ingest_dir.iterdir()] if ingest_dir.exists() else []
+                    if any(s > 512 * 1024 for s in sizes):
+                        break
+                    time.sleep(0.05)
+                else:
+                    pytest.fail("the pull never got half-way into a layer")
+                os.kill(daemon.pid, signal.SIGKILL)   # mid-layer
+                assert ingests(daemon), "the interrupted ingest should be on disk"
+            finally:
+                pull.wait(30)
+
+            # Start the daemon again on the same data root: leftovers are collected at start.
+            args = ["--data-root", str(daemon.data_root), "--host", daemon.docker_host,
+                    "--pidfile", str(daemon.pidfile), "--config-file", str(daemon.config_path)]
+            with open(daemon.log_path, "a") as log:
+                again = subprocess.Popen([str(berth_binary("berthd")), *args], stdout=log, stderr=log)
+            try:
+                for _ in range(100):
+                    if daemon.ping():
+                        break
+                    time.sleep(0.1)
+                assert daemon.ping(), daemon.log_tail()
+                assert ingests(daemon) == []
+                r = docker_in(daemon)("pull", f"127.0.0.1:{proxy.port}/big:latest")
+                assert r.returncode == 0, r.stderr.decode()
+                r = docker_in(daemon)("run", "--rm", slow_ref, "sh", "-c", "wc -c < /data/big.bin")
+                assert r.stdout.decode().strip() == str(len(big)), r.stderr.decode()
+                # Nothing partial is left: no ingests, no temporary snapshots, and every blob
+                # belongs to the image.
+                assert ingests(daemon) == []
+                snaps = daemon.data_root / "snapshots"
+                assert not [p for p in snaps.iterdir() if p.name.startswith("tmp-")]
+                wanted = {d.split(":")[1] for d in [layout.config_digest, layout.manifest_digest, *layout.layer_digests]}
+                assert set(content_blobs(daemon)) == wanted
+            finally:
+                again.send_signal(signal.SIGTERM)
+                again.wait(10)
+    finally:
+        proxy.close()
