@@ -318,3 +318,115 @@ def test_a_pull_interrupted_mid_layer_completes_when_repeated(registry, make_oci
                 again.wait(10)
     finally:
         proxy.close()
+
+
+def _blob(layout: Path, data: bytes) -> dict:
+    from fixtures.busybox import sha256_digest
+    digest = sha256_digest(data)
+    path = layout / "blobs" / "sha256" / digest.split(":", 1)[1]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return {"digest": digest, "size": len(data)}
+
+
+def _image(layout: Path, layers: list[tuple[str, bytes, bytes]], arch: str, variant: str | None = None) -> dict:
+    """Writes a config and manifest for (media type, blob, uncompressed tar) layers; returns
+    the index entry for it."""
+    from fixtures.busybox import sha256_digest
+    config = {"architecture": arch, "os": "linux", "config": {"Env": ["PATH=/bin"], "Cmd": ["sh"]},
+              "rootfs": {"type": "layers", "diff_ids": [sha256_digest(tar) for _, _, tar in layers]}}
+    if variant:
+        config["variant"] = variant
+    cfg = _blob(layout, json.dumps(config).encode())
+    manifest = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                "config": {"mediaType": "application/vnd.oci.image.config.v1+json", **cfg},
+                "layers": [{"mediaType": mt, **_blob(layout, blob)} for mt, blob, _ in layers]}
+    m = _blob(layout, json.dumps(manifest).encode())
+    platform = {"architecture": arch, "os": "linux", **({"variant": variant} if variant else {})}
+    return {"mediaType": "application/vnd.oci.image.manifest.v1+json", **m, "platform": platform,
+            "config": cfg["digest"]}
+
+
+def test_an_index_picks_the_platform_and_zstd_and_plain_layers_unpack(registry, berthd, docker, busybox_rootfs, tmp_path):
+    from fixtures.busybox import LayerSpec, gzip_bytes, layer_tar
+    base = layer_tar(LayerSpec(from_dir=busybox_rootfs))
+    zst_tar = layer_tar(LayerSpec(files={"etc/zstd.txt": "zstd layer\n"}))
+    plain_tar = layer_tar(LayerSpec(files={"etc/plain.txt": "plain layer\n"}))
+    zst = subprocess.run(["zstd", "-q", "-c"], input=zst_tar, capture_output=True, check=True).stdout
+    layout = tmp_path / "multi"
+    amd64 = _image(layout, [("application/vnd.oci.image.layer.v1.tar+gzip", gzip_bytes(base), base),
+                            ("application/vnd.oci.image.layer.v1.tar+zstd", zst, zst_tar),
+                            ("application/vnd.oci.image.layer.v1.tar", plain_tar, plain_tar)], "amd64")
+    arm64 = _image(layout, [("application/vnd.oci.image.layer.v1.tar+gzip", gzip_bytes(base), base),
+                            ("application/vnd.oci.image.layer.v1.tar", plain_tar, plain_tar)], "arm64", "v8")
+    configs = {e["platform"]["architecture"]: e.pop("config") for e in (amd64, arm64)}
+    index = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": [arm64, amd64]}
+    idx = _blob(layout, json.dumps(index).encode())
+    (layout / "index.json").write_text(json.dumps({"schemaVersion": 2, "manifests": [
+        {"mediaType": "application/vnd.oci.image.index.v1+json", **idx,
+         "annotations": {"org.opencontainers.image.ref.name": "multi"}}]}))
+    (layout / "oci-layout").write_text('{"imageLayoutVersion":"1.0.0"}')
+    ref = registry.ref("multi", "v1")
+    skopeo("copy", "--all", "--preserve-digests", *registry.skopeo_args("dest"), f"oci:{layout}:multi", "docker://" + ref)
+
+    r = docker("pull", ref)
+    assert r.returncode == 0, r.stderr.decode()
+    assert f"Digest: {idx['digest']}" in r.stdout.decode()
+    assert image_id(berthd, ref) == configs["amd64"]
+    r = docker("run", "--rm", ref, "cat", "/etc/zstd.txt", "/etc/plain.txt")
+    assert r.returncode == 0 and r.stdout == b"zstd layer\nplain layer\n", r.stderr.decode()
+
+    arm = registry.ref("multi", "v1")
+    r = docker("pull", "--platform", "linux/arm64/v8", arm)
+    assert r.returncode == 0, r.stderr.decode()
+    assert image_id(berthd, arm) == configs["arm64"]
+
+
+def test_a_hostile_layer_fails_the_pull_and_leaves_nothing(registry, berthd, docker, busybox_rootfs, tmp_path):
+    import io
+    import tarfile
+    from fixtures.busybox import LayerSpec, gzip_bytes, layer_tar
+    base = layer_tar(LayerSpec(from_dir=busybox_rootfs))
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as t:
+        data = b"escaped\n"
+        info = tarfile.TarInfo("../../../../../../tmp/berth-escape-" + tmp_path.name)
+        info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+    evil = buf.getvalue()
+    layout = tmp_path / "evil"
+    entry = _image(layout, [("application/vnd.oci.image.layer.v1.tar+gzip", gzip_bytes(base), base),
+                            ("application/vnd.oci.image.layer.v1.tar+gzip", gzip_bytes(evil), evil)], "amd64")
+    entry.pop("config")
+    entry["annotations"] = {"org.opencontainers.image.ref.name": "evil"}
+    (layout / "index.json").write_text(json.dumps({"schemaVersion": 2, "manifests": [entry]}))
+    (layout / "oci-layout").write_text('{"imageLayoutVersion":"1.0.0"}')
+    ref = registry.ref("evil")
+    skopeo("copy", "--preserve-digests", *registry.skopeo_args("dest"), f"oci:{layout}:evil", "docker://" + ref)
+
+    r = docker("pull", ref)
+    assert r.returncode != 0
+    assert ".." in r.stderr.decode(), r.stderr
+    assert not Path("/tmp/berth-escape-" + tmp_path.name).exists()
+    assert berthd.request("GET", "/images/json").json() == []
+    snaps = berthd.data_root / "snapshots"
+    assert not [p for p in snaps.iterdir() if p.name.startswith("tmp-")] if snaps.exists() else True
+
+
+def test_run_pulls_a_missing_image_and_berth_pull_shows_progress(registry, berthd, docker, make_oci_layout):
+    layout = layered_image(make_oci_layout)
+    ref = registry.ref("autopull")
+    skopeo("copy", *registry.skopeo_args("dest"), layout.skopeo_ref, "docker://" + ref)
+    r = docker("run", "--rm", ref, "cat", "/etc/layer3.txt")
+    assert r.returncode == 0, r.stderr.decode()
+    assert f"Unable to find image '{ref}' locally" in r.stderr.decode()
+    assert r.stdout == b"from layer 3\n"
+
+    with run_berthd() as other:
+        r = subprocess.run([str(berth_binary("berth")), "pull", ref], env=other.env, capture_output=True, timeout=120)
+        assert r.returncode == 0, r.stderr.decode()
+        out = r.stdout.decode()
+        assert "latest: Pulling from autopull" in out and "Pull complete" in out and out.endswith(ref + "\n"), out
+        r = subprocess.run([str(berth_binary("berth")), "run", "--rm", ref, "cat", "/etc/layer2.txt"],
+                           env=other.env, capture_output=True, timeout=60)
+        assert r.stdout == b"from layer 2\n", r.stderr.decode()
