@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import BerthAPIModels
 import BerthImage
 import BerthOCI
@@ -91,6 +94,17 @@ extension Engine {
     public func search(_ term: String, limit: Int, credentials: RegistryCredentials?) async throws -> [SearchResult] {
         do {
             return try await registry().search(term, limit: limit, credentials: credentials)
+        } catch {
+            throw Engine.engineError(error)
+        }
+    }
+
+    /// `POST /images/create?fromSrc=URL`: fetches the tar to import into a new file at `path`.
+    public func download(url: String, to path: String) async throws {
+        let fd = try FD.open(path, O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
+        defer { close(fd) }
+        do {
+            try await registry().fetch(url: url) { try FD.writeAll(fd, $0, path: path) }
         } catch {
             throw Engine.engineError(error)
         }

@@ -33,6 +33,14 @@ public enum FD {
         }
     }
 
+    /// Writes all of `buffer` to `fd`.
+    public static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, path: String? = nil) throws {
+        var offset = 0
+        while offset < buffer.count {
+            offset += try sys("write", path: path) { Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset) }
+        }
+    }
+
     /// Reads until end of file.
     public static func readAll(_ fd: Int32, path: String? = nil) throws -> [UInt8] {
         var out: [UInt8] = []

@@ -430,3 +430,37 @@ def test_run_pulls_a_missing_image_and_berth_pull_shows_progress(registry, berth
         r = subprocess.run([str(berth_binary("berth")), "run", "--rm", ref, "cat", "/etc/layer2.txt"],
                            env=other.env, capture_output=True, timeout=60)
         assert r.stdout == b"from layer 2\n", r.stderr.decode()
+
+
+def test_import_from_a_url(berthd, docker, busybox_rootfs, tmp_path):
+    import http.server
+    import io
+    import tarfile
+    import threading
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as t:
+        t.add(busybox_rootfs, arcname=".")
+    (tmp_path / "rootfs.tar").write_bytes(buf.getvalue())
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *a, **k):
+            super().__init__(*a, directory=str(tmp_path), **k)
+
+        def log_message(self, *a):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        r = docker("import", "-c", "ENV PATH=/bin", f"{url}/rootfs.tar", "fromurl:v1")
+        assert r.returncode == 0, r.stderr.decode()
+        assert r.stdout.decode().strip().startswith("sha256:")
+        r = docker("run", "--rm", "fromurl:v1", "echo", "imported from a URL")
+        assert r.stdout == b"imported from a URL\n", r.stderr.decode()
+        r = docker("import", f"{url}/missing.tar", "nothing:v1")
+        assert r.returncode != 0 and "404" in r.stderr.decode(), r.stderr
+        assert image_id(berthd, "nothing:v1") is None
+        assert list((berthd.data_root / "tmp").iterdir()) == []
+    finally:
+        server.shutdown()

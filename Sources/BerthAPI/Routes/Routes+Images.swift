@@ -11,20 +11,28 @@ extension Router {
     public mutating func addImageRoutes(_ engine: Engine, tempDir: String) {
         post("/images/create") { req in
             if let from = req.query["fromImage"], !from.isEmpty { return try await Router.pull(engine, req) }
-            guard req.query["fromSrc"] == "-" else {
-                throw EngineError.invalidArgument("importing from a URL is not supported; send the tar with fromSrc=-")
+            guard let source = req.query["fromSrc"], !source.isEmpty else {
+                throw EngineError.invalidArgument("fromImage or fromSrc is required")
             }
             // The tar goes to a temporary file first: the importer reads a file descriptor.
+            // `fromSrc=-` sends it as the body; anything else is a URL to fetch it from.
             try Files.mkdirAll(tempDir, mode: 0o700)
             let path = tempDir + "/import-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tar"
-            let fd = try FD.open(path, O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
-            do {
-                for try await chunk in req.body { try FD.writeAll(fd, chunk, path: path) }
-                close(fd)
-            } catch {
-                close(fd)
-                unlink(path)
-                throw error
+            if source == "-" {
+                let fd = try FD.open(path, O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
+                do {
+                    for try await chunk in req.body { try FD.writeAll(fd, chunk, path: path) }
+                    close(fd)
+                } catch {
+                    close(fd)
+                    unlink(path)
+                    throw error
+                }
+            } else {
+                do { try await engine.download(url: source, to: path) } catch {
+                    unlink(path)
+                    throw error
+                }
             }
             defer { unlink(path) }
             var config: ImageConfig.Container? = nil
