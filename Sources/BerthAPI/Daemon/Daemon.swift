@@ -24,6 +24,7 @@ public enum Daemon {
         let engine = try Engine(dataRoot: config.dataRoot)
         await engine.restore()
         router.addContainerRoutes(engine)
+        router.addImageManageRoutes(engine, tempDir: config.dataRoot + "/tmp")
         router.addImageRoutes(engine, tempDir: config.dataRoot + "/tmp")
 
         // One event loop thread: the daemon's work happens on tasks, the loop only moves bytes.
