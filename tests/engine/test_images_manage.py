@@ -1,6 +1,7 @@
 """Image management through the real docker CLI and `berth` against a test berthd: tag, rmi
 (with Docker's conflict messages), inspect, history, save/load (also with skopeo as a peer),
 hostile archives, prune, and container export."""
+import gzip
 import hashlib
 import io
 import json
@@ -181,6 +182,17 @@ def test_save_load_round_trip_into_a_fresh_daemon(docker, berth, tmp_path, busyb
         assert d2("images", "--no-trunc", "-q").out.strip() == docker.image_id
         r = d2("run", "--rm", "busybox", "echo", "loaded")
         assert r.out == "loaded\n", r.err
+        # A compressed archive loads too, and loading again changes nothing.
+        r = d2("load", input=gzip.compress(archive.read_bytes()))
+        assert r.returncode == 0 and r.out == "Loaded image: busybox:latest\n", r.err
+        assert d2("images", "--no-trunc", "-q").out.strip() == docker.image_id
+    r = docker("save", "-o", str(tmp_path / "none.tar"), "busybox", "nosuch:1")
+    assert r.returncode == 1 and "No such image: nosuch:1" in r.err
+    docker("tag", "busybox", "second:2")
+    both = docker("save", "busybox", "second:2").stdout
+    with tarfile.open(fileobj=io.BytesIO(both)) as t:
+        manifest = json.load(t.extractfile("manifest.json"))
+    assert [sorted(e["RepoTags"]) for e in manifest] == [["busybox:latest", "second:2"]]
     # `berth save` writes the same bytes; `berth load` prints what docker prints.
     mine = tmp_path / "berth.tar"
     assert berth("save", "-o", str(mine), "busybox").returncode == 0
