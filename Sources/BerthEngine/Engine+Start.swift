@@ -15,7 +15,7 @@ extension Engine {
     public func start(_ ref: String) async throws -> Bool {
         var c = try lookup(ref)
         if c.state.running { return false }
-        let (record, imageConfig) = try resolveImage(c.imageID.description)
+        let (record, imageConfig) = try containerImage(c)
         let chain = try await prepareLayers(record, imageConfig)
         let dir = containerDir(c.id)
         let rootfs = dir + "/rootfs"

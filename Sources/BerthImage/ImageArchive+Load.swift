@@ -24,15 +24,18 @@ extension ImageArchive {
         var legacy: [String: Digest] = [:]                  // old-format files: path → stored digest
         var links: [String: String] = [:]                   // symlinks and hardlinks: path → target path
         while let e = try reader.next() {
-            guard let rel = ConfinedRoot.components(e.path), !rel.isEmpty else { continue }
+            // Names and links that leave the archive are refused, not skipped (ArchiveEntryCheck).
+            let rel = try ArchiveEntryCheck.check(path: e.path, symlink: e.type == S_IFLNK ? e.symlink : nil, hardlink: e.hardlink)
+            if rel.isEmpty { continue }
             let path = rel.joined(separator: "/")
             if let target = e.hardlink {
                 if let t = ConfinedRoot.components(target) { links[path] = t.joined(separator: "/") }
                 continue
             }
             if e.type == S_IFLNK, let target = e.symlink {
-                let joined = target.hasPrefix("/") ? target : (rel.dropLast() + [target]).joined(separator: "/")
-                if let t = ConfinedRoot.components(joined) { links[path] = t.joined(separator: "/") }
+                if let t = ConfinedRoot.components((rel.dropLast() + [target]).joined(separator: "/")) {
+                    links[path] = t.joined(separator: "/")
+                }
                 continue
             }
             guard e.type == S_IFREG else { continue }

@@ -25,6 +25,7 @@ public enum Daemon {
         await engine.restore()
         do { try await engine.collectGarbage() } catch { log.warn("garbage collection at start: \(error)") }
         router.addContainerRoutes(engine)
+        router.addImageManageRoutes(engine, tempDir: config.dataRoot + "/tmp")
         router.addImageRoutes(engine, tempDir: config.dataRoot + "/tmp")
         router.addRegistryRoutes(engine)
 
