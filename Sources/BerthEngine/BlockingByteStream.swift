@@ -75,13 +75,3 @@ public final class BlockingByteStream: AsyncSequence, Sendable {
 
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(inner: stream.makeAsyncIterator(), slots: slots) }
 }
-
-extension Threads {
-    /// Runs blocking work on a new thread and waits for it without holding a thread of
-    /// Swift's cooperative pool (or the engine actor) meanwhile.
-    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            detach { continuation.resume(with: Result { try body() }) }
-        }
-    }
-}

@@ -44,14 +44,4 @@ extension Engine {
         if !missing.isEmpty { _ = try await snapshots.unpackLayers(missing) }
         return chain
     }
-
-    /// Image summaries for `GET /images/json`.
-    public func imageList() throws -> [(record: ImageRecord, config: ImageConfig, names: [Reference], size: Int64)] {
-        try images.images().map { record in
-            let config = try record.config(in: content)
-            let manifest = try record.manifest.map { try OCIJSON.decode(ImageManifest.self, from: try content.read($0.digest)) }
-            let size = manifest?.layers.reduce(Int64(0)) { $0 + $1.size } ?? 0
-            return (record, config, try images.names(of: record.id), size)
-        }
-    }
 }

@@ -82,7 +82,7 @@ private func archive(_ bytes: BlockingByteStream) throws -> APIResponse {
 
 /// Writes a request body to a new file under `dir` (the archive readers take a file) and
 /// returns its path; nothing is left behind if the body breaks off.
-private func spool(_ body: RequestBody, into dir: String, prefix: String) async throws -> String {
+func spool(_ body: RequestBody, into dir: String, prefix: String) async throws -> String {
     try Files.mkdirAll(dir, mode: 0o700)
     let path = dir + "/\(prefix)-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tar"
     let fd = try FD.open(path, O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)

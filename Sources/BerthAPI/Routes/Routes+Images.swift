@@ -7,7 +7,8 @@ import BerthOCI
 import BerthSystem
 
 extension Router {
-    /// The image routes so far: pull or import (`POST /images/create`) and list.
+    /// `POST /images/create`: pull (`fromImage`) or import (`fromSrc`). The other image routes
+    /// are in Routes+ImageManage.swift and Routes+Registry.swift.
     public mutating func addImageRoutes(_ engine: Engine, tempDir: String) {
         post("/images/create") { req in
             if let from = req.query["fromImage"], !from.isEmpty { return try await Router.pull(engine, req) }
@@ -16,19 +17,12 @@ extension Router {
             }
             // The tar goes to a temporary file first: the importer reads a file descriptor.
             // `fromSrc=-` sends it as the body; anything else is a URL to fetch it from.
-            try Files.mkdirAll(tempDir, mode: 0o700)
-            let path = tempDir + "/import-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tar"
+            let path: String
             if source == "-" {
-                let fd = try FD.open(path, O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
-                do {
-                    for try await chunk in req.body { try FD.writeAll(fd, chunk, path: path) }
-                    close(fd)
-                } catch {
-                    close(fd)
-                    unlink(path)
-                    throw error
-                }
+                path = try await spool(req.body, into: tempDir, prefix: "import")
             } else {
+                try Files.mkdirAll(tempDir, mode: 0o700)
+                path = tempDir + "/import-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tar"
                 do { try await engine.download(url: source, to: path) } catch {
                     unlink(path)
                     throw error
@@ -41,22 +35,6 @@ extension Router {
             let id = try await engine.importImage(path: path, repo: req.query["repo"], tag: req.query["tag"],
                                                   message: req.query["message"], config: config)
             return .stream { w in try await w.writeJSON(["status": .string(id.description)] as JSONValue) }
-        }
-        get("/images/json") { _ in
-            let now = Int64(WallClock.nowSeconds())
-            _ = now
-            let rows: [JSONValue] = try await engine.imageList().map { item in
-                let tags = item.names.filter { $0.digest == nil }.map { JSONValue.string($0.familiarString) }
-                let created = item.config.created.flatMap { WallClock.epochSeconds($0) } ?? 0
-                return [
-                    "Containers": -1, "Created": .int(Int64(created)), "Id": .string(item.record.id.description),
-                    "Labels": .object(JSONObject((item.config.config?.labels ?? [:]).sorted { $0.key < $1.key }
-                        .map { JSONMember($0.key, .string($0.value)) })),
-                    "ParentId": "", "RepoDigests": .array([]), "RepoTags": .array(tags),
-                    "SharedSize": -1, "Size": .int(item.size),
-                ]
-            }
-            return try .json(JSONValue.array(rows))
         }
     }
 }
