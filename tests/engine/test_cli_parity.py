@@ -32,6 +32,7 @@ def same(both, args):
 def test_ps_images_and_inspect_print_the_same(both, docker):  # noqa: F811
     assert docker("run", "--name", "done", "busybox", "sh", "-c", "exit 3").returncode == 3
     assert docker("run", "-d", "--name", "up", "-e", "A=1", "--label", "tier=web", "busybox", "sleep", "60").returncode == 0
+    assert docker("tag", "busybox:latest", "parity:v1").returncode == 0
     for args in [
         ("ps",), ("ps", "-a"), ("ps", "-a", "-q"), ("ps", "-a", "--no-trunc"), ("ps", "-a", "-q", "-f", "status=exited"),
         ("ps", "-a", "-f", "label=tier=web", "--format", "{{.Names}} {{.Labels}} {{.Status}}"),
@@ -43,6 +44,10 @@ def test_ps_images_and_inspect_print_the_same(both, docker):  # noqa: F811
         ("inspect", "--format", "{{range .Config.Env}}{{println .}}{{end}}", "up"),
         ("inspect", "--format", "{{upper .Name}} {{len .Config.Cmd}} {{join .Config.Cmd \",\"}}", "up"),
         ("container", "ls", "-a", "--format", "{{.ID}} {{.Names}}"),
+        ("image", "ls", "--format", "table {{.Repository}}\t{{.Tag}}\t{{.ID}}"),
+        ("image", "inspect", "--format", "{{.Id}} {{.RepoTags}} {{json .Config.Env}} {{.Os}}/{{.Architecture}}", "parity:v1"),
+        ("inspect", "--format", "{{json .RootFS}}", "parity:v1"),
+        ("history", "parity:v1"),
     ]:
         same(both, args)
     docker("rm", "-f", "up", "done")
