@@ -4,8 +4,9 @@
 #
 #   scripts/deps.sh            build and run: libseccomp, libarchive, busybox-static, toolchain helpers
 #   scripts/deps.sh --test     + the peers tests use: runc, crun, podman, containerd, skopeo,
-#                                docker-registry, htpasswd, hyperfine, uidmap, iptables, pytest, docker-py
-#   scripts/deps.sh --bench    + docker.io (Debian's dockerd 20.10), only for side-by-side benchmarks
+#                                docker-registry, docker.io (a reference dockerd 20.10), htpasswd,
+#                                hyperfine, uidmap, iptables, pytest, docker-py
+#   scripts/deps.sh --bench    + what only the benchmarks use
 #   scripts/deps.sh --dry-run  print what would be installed and exit
 #
 # The Swift toolchain itself is not a Debian package; it is expected in /opt/swift (see MACHINE-NOTES).
@@ -30,10 +31,10 @@ build_pkgs=(
 )
 # Tests and benchmarks: reference runtimes and engines, a registry, tools, Python test deps.
 test_pkgs=(
-  runc crun podman containerd skopeo docker-registry apache2-utils hyperfine uidmap iptables
+  runc crun podman containerd skopeo docker-registry docker.io apache2-utils hyperfine uidmap iptables
   util-linux iproute2 procps time curl python3-pip
 )
-bench_pkgs=(docker.io)
+bench_pkgs=()
 
 pkgs=("${build_pkgs[@]}")
 [ "$want_test" = 1 ] && pkgs+=("${test_pkgs[@]}")

@@ -311,3 +311,23 @@ def test_container_export(berthd, docker, tmp_path):
         pytest.fail("tmp/state never showed up in the export")
     assert find_mounts_under(berthd.data_root / "tmp") == []
     assert docker("export", "nosuch").returncode == 1
+
+
+def test_a_real_docker_daemon_loads_berth_save_and_berth_loads_docker_save(docker, berth, tmp_path):
+    from fixtures.dockerd import run_dockerd
+    saved = tmp_path / "berth.tar"
+    assert berth("save", "-o", str(saved), "busybox").returncode == 0
+    berth_id = docker("image", "inspect", "--format", "{{.Id}}", "busybox").out.strip()
+    with run_dockerd() as ref:
+        r = ref.docker("load", "-i", str(saved))
+        assert r.returncode == 0 and b"Loaded image: busybox:latest" in r.stdout, r.stderr
+        assert ref.docker("image", "inspect", "--format", "{{.Id}}", "busybox").stdout.decode().strip() == berth_id
+        assert ref.docker("tag", "busybox", "fromdocker:v1").returncode == 0
+        theirs = tmp_path / "docker.tar"
+        r = ref.docker("save", "-o", str(theirs), "fromdocker:v1")
+        assert r.returncode == 0, r.stderr
+    r = docker("load", "-i", str(theirs))
+    assert r.returncode == 0 and r.out == "Loaded image: fromdocker:v1\n", r.err
+    assert docker("image", "inspect", "--format", "{{.Id}}", "fromdocker:v1").out.strip() == berth_id
+    r = docker("run", "--rm", "fromdocker:v1", "echo", "saved by docker")
+    assert r.out == "saved by docker\n", r.err
