@@ -17,6 +17,9 @@ extension Engine {
         if c.state.running { return false }
         let (record, imageConfig) = try resolveImage(c.imageID.description)
         let chain = try await prepareLayers(record, imageConfig)
+        // Another start or a remove may have run while this one waited for the layers.
+        guard let current = containers[c.id] else { throw EngineError.notFound("No such container: \(ref)") }
+        if current.state.running { return false }
         let dir = containerDir(c.id)
         let rootfs = dir + "/rootfs"
         do {
@@ -45,6 +48,7 @@ extension Engine {
             c.state.error = "\(error)"
             c.state.exitCode = 128
             try? save(c)
+            if c.hostConfig.autoRemove == true { try? removeNow(c.id) }   // as dockerd: `run --rm` waits for it
             if let e = error as? EngineError { throw e }
             throw EngineError.internalError("failed to start container \(c.shortID)", cause: BerthError("\(error)"))
         }

@@ -135,3 +135,11 @@ def test_other_refusals_leave_nothing(berthd, docker):  # noqa: F811
         assert state["Status"] == "created" and "nosuchuser" in state["Error"]
     docker("rm", *leftovers) if leftovers else None
     assert_nothing_created(berthd, docker)
+
+
+def test_run_rm_whose_start_fails_returns_and_removes(berthd, docker):  # noqa: F811
+    # The docker CLI waits for the removal of a --rm container whose start failed: dockerd
+    # removes it (before the fix this hung for good).
+    r = docker("run", "--rm", "-u", "nosuchuser", "busybox", "true", timeout=30)
+    assert r.returncode == 125 and b"unable to find user nosuchuser" in r.stderr
+    assert_nothing_created(berthd, docker)
