@@ -36,6 +36,9 @@ struct SpecBuilder {
         spec.root = .init(path: rootfs, readonly: host.readonlyRootfs ?? false)
         spec.hostname = hostname
         spec.process?.env = environment(tty: tty)
+        if let wd = config.workingDir, !wd.isEmpty, !wd.hasPrefix("/") {
+            throw EngineErrorLike.invalid("the working directory '\(wd)' is invalid, it needs to be an absolute path")
+        }
         spec.process?.cwd = config.workingDir.flatMap { $0.isEmpty ? nil : $0 } ?? image?.workingDir.flatMap { $0.isEmpty ? nil : $0 } ?? "/"
         spec.process?.user = try user()
         try applyCapabilities(&spec)
@@ -210,6 +213,18 @@ struct SpecBuilder {
             }
             guard dest != "/" else { throw EngineErrorLike.invalid("invalid tmpfs mount: destination can't be '/'") }
             let given = data.split(separator: ",").map(String.init)
+            for opt in given {
+                // Checked here, so that a bad size is a 400 at create, not a failed mount at start.
+                let (key, value) = (opt.prefix { $0 != "=" }, opt.drop { $0 != "=" }.dropFirst())
+                let number = value.hasSuffix("%") || "kKmMgG".contains(value.last ?? " ") ? value.dropLast() : value
+                let ok = switch key {
+                case "size", "nr_blocks", "nr_inodes": !number.isEmpty && number.allSatisfy(\.isNumber)
+                case "mode": !value.isEmpty && value.allSatisfy { ("0"..."7").contains($0) }
+                case "uid", "gid": UInt32(value) != nil
+                default: true
+                }
+                guard ok else { throw EngineErrorLike.invalid("invalid tmpfs option \"\(opt)\" for \(dest)") }
+            }
             var options = given
             for (flag, opposite) in [("noexec", "exec"), ("nosuid", "suid"), ("nodev", "dev")]
             where !given.contains(flag) && !given.contains(opposite) {
@@ -265,10 +280,18 @@ struct SpecBuilder {
         }
         if let m = h.memory, m > 0 {
             if m < 6 * 1024 * 1024 { throw EngineErrorLike.invalid("Minimum memory limit allowed is 6MB") }
-            r.memory = Spec.Memory(limit: m, swap: h.memorySwap.flatMap { $0 == 0 ? nil : $0 } ?? m * 2)
+            // Docker's default swap is twice the memory; past Int64 that is unlimited.
+            r.memory = Spec.Memory(limit: m, swap: h.memorySwap.flatMap { $0 == 0 ? nil : $0 } ?? (m > Int64.max / 2 ? -1 : m * 2))
         }
         var cpu = Spec.CPU()
-        if let n = h.nanoCpus, n > 0 { cpu.period = 100_000; cpu.quota = n * 100_000 / 1_000_000_000 }
+        if let n = h.nanoCpus, n > 0 {
+            let cpus = Int64(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+            guard n >= 10_000_000, n <= cpus * 1_000_000_000 else {
+                throw EngineErrorLike.invalid("Range of CPUs is from 0.01 to \(cpus).00, as there are only \(cpus) CPUs available")
+            }
+            cpu.period = 100_000
+            cpu.quota = n / 10_000   // n / 1e9 CPUs of a 100 ms period
+        }
         if let s = h.cpuShares, s > 0 { cpu.shares = UInt64(s) }
         if cpu != Spec.CPU() { r.cpu = cpu }
         if let p = h.pidsLimit, p > 0 { r.pids = Spec.Pids(limit: p) }
