@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "berthd", targets: ["berthd"]),
         .executable(name: "berth-shim", targets: ["berth-shim"]),
         .executable(name: "berth-runtime", targets: ["berth-runtime"]),
+        .executable(name: "berth-init", targets: ["berth-init"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -64,6 +65,9 @@ let package = Package(
 
         .executableTarget(name: "berth-runtime", dependencies: ["BerthRuntime"]),
         .executableTarget(name: "berth-shim", dependencies: ["BerthRuntime"]),
+        // Statically linked: berthd bind-mounts it into `--init` containers, whose rootfs has
+        // no Swift runtime.
+        .executableTarget(name: "berth-init", linkerSettings: [.unsafeFlags(["-static-executable"])]),
         .executableTarget(name: "berthd", dependencies: ["BerthAPI", "BerthCLI"]),
         .executableTarget(name: "berth", dependencies: ["BerthCLI"]),
         // BerthJSON against Foundation's coders; prints timings (not part of the tests).

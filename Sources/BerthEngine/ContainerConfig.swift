@@ -73,13 +73,36 @@ public struct HostConfig: Codable, Sendable, Equatable {
     public var nanoCpus: Int64?
     public var cpuShares: Int64?
     public var pidsLimit: Int64?
+    /// `--init`: /sbin/docker-init (berth-init) runs as pid 1 and starts the command.
     public var init_: Bool?
+    /// `--tmpfs /run:size=1m`: mount point → tmpfs options.
+    public var tmpfs: [String: String]?
+    /// `--ulimit nofile=100:200`.
+    public var ulimits: [Ulimit]?
+    /// `-p 8080:80`: `80/tcp` → host bindings. Validated and recorded; publishing comes
+    /// with the networking issue.
+    public var portBindings: [String: [PortBinding]?]?
 
     enum CodingKeys: String, CodingKey {
         case binds = "Binds", networkMode = "NetworkMode", autoRemove = "AutoRemove", privileged = "Privileged"
         case readonlyRootfs = "ReadonlyRootfs", capAdd = "CapAdd", capDrop = "CapDrop", securityOpt = "SecurityOpt"
         case memory = "Memory", memorySwap = "MemorySwap", nanoCpus = "NanoCpus", cpuShares = "CpuShares"
-        case pidsLimit = "PidsLimit", init_ = "Init"
+        case pidsLimit = "PidsLimit", init_ = "Init", tmpfs = "Tmpfs", ulimits = "Ulimits", portBindings = "PortBindings"
+    }
+
+    /// One resource limit, as Docker's `{"Name": "nofile", "Soft": 100, "Hard": 200}`.
+    public struct Ulimit: Codable, Sendable, Equatable {
+        public var name: String
+        public var soft: Int64
+        public var hard: Int64
+        enum CodingKeys: String, CodingKey { case name = "Name", soft = "Soft", hard = "Hard" }
+    }
+
+    /// A host side of a published port: `{"HostIp": "", "HostPort": "8080"}`.
+    public struct PortBinding: Codable, Sendable, Equatable {
+        public var hostIP: String?
+        public var hostPort: String?
+        enum CodingKeys: String, CodingKey { case hostIP = "HostIp", hostPort = "HostPort" }
     }
 
     public init() {}

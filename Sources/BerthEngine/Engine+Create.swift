@@ -28,7 +28,13 @@ extension Engine {
             chosen = Names.generate(taken: taken)
         }
         taken.insert(chosen)
-        let (record, imageConfig) = try resolveImage(imageName)
+        try Self.validatePortBindings(request.hostConfig.portBindings)
+        let record: ImageRecord, imageConfig: ImageConfig
+        do { (record, imageConfig) = try resolveImage(imageName) } catch let e as EngineError where e.kind == .notFound {
+            // As dockerd: the name as the user would write it, with its default tag.
+            let familiar = (try? Reference.parseDocker(imageName))?.withDefaultTag().familiarString ?? imageName
+            throw EngineError.notFound("No such image: \(familiar)")
+        }
         let command = SpecBuilder.command(config: request.config, image: imageConfig.config)
         guard let path = command.first else {
             throw EngineError.invalidArgument("no command specified")
@@ -43,6 +49,10 @@ extension Engine {
         check.validating = true
         try check.validate()
         let chain = try await prepareLayers(record, imageConfig)
+        // The actor may have run another create while this one waited for the layers.
+        if let other = containers.values.first(where: { $0.name == chosen }) {
+            throw EngineError.conflict("Conflict. The container name \"/\(chosen)\" is already in use by container \"\(other.id)\". You have to remove (or rename) that container to be able to reuse that name.")
+        }
         do {
             try Files.mkdirAll(containerDir(id), mode: 0o710)
             _ = try snapshots.createContainer(id: id, lowers: chain)
@@ -54,6 +64,28 @@ extension Engine {
             throw EngineError.internalError("create container", cause: BerthError("\(error)"))
         }
         return c
+    }
+
+    /// `PortBindings` as dockerd checks them: `80/tcp` with a port or range in the key,
+    /// and an empty, numeric or range host port.
+    static func validatePortBindings(_ bindings: [String: [HostConfig.PortBinding]?]?) throws(EngineError) {
+        func valid(_ port: String, emptyOK: Bool) -> Bool {
+            if port.isEmpty { return emptyOK }
+            let ends = port.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+            let numbers = ends.map { UInt16($0) }
+            guard numbers.allSatisfy({ $0 != nil }) else { return false }
+            return numbers.count == 1 || numbers[0]! <= numbers[1]!
+        }
+        for (key, hosts) in (bindings ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let parts = key.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard valid(parts[0], emptyOK: false) else { throw .invalidArgument("invalid port specification: \"\(parts[0])\"") }
+            if parts.count > 1, !["tcp", "udp", "sctp"].contains(parts[1].lowercased()) {
+                throw .invalidArgument("invalid proto: \(parts[1])")
+            }
+            for host in hosts ?? [] where !valid(host.hostPort ?? "", emptyOK: true) {
+                throw .invalidArgument("invalid port specification: \"\(host.hostPort ?? "")\"")
+            }
+        }
     }
 
     func specBuilder(_ c: Container, imageConfig: ImageConfig.Container?) -> SpecBuilder {

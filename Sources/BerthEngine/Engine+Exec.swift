@@ -84,7 +84,7 @@ extension Engine {
             } catch let err as EngineErrorLike { throw EngineError.invalidArgument(err.description) }
         }
         if r.privileged == true {
-            let all = Capabilities.all
+            let all = Capabilities.available
             process.capabilities = .init(bounding: all, effective: all, permitted: all)
         }
         var request = ShimRequest(op: "exec")

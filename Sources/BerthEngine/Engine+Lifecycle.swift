@@ -35,6 +35,13 @@ extension Engine {
         do { _ = try ShimProcess(stateDir: shimDir(id)).request(ShimRequest(op: "kill", signal: sig, all: sig == SIGKILL)) } catch {
             throw EngineError.internalError("signal container \(id.prefix(12))", cause: BerthError("\(error)"))
         }
+        // As dockerd: a paused container is thawed once the signal is sent, or it could not
+        // act on it (a force remove waited 30 s, then removed a container that still ran).
+        if sig == SIGKILL || sig == SIGTERM, var c = containers[id], c.state.status == "paused" {
+            try? runtime(id).resume(id)
+            c.state.status = "running"
+            try? save(c)
+        }
     }
 
     /// `POST /containers/{id}/stop`: StopSignal, then SIGKILL after the timeout.
@@ -50,9 +57,12 @@ extension Engine {
         return true
     }
 
-    /// Polls until the container is no longer running, up to `seconds`.
+    /// Polls until the container is no longer running, up to `seconds`; a negative
+    /// timeout waits for good, as Docker's `t=-1`.
     func exited(_ id: String, within seconds: Int) async -> Bool {
-        let deadline = WallClock.monotonicMillis() + Int64(max(0, seconds)) * 1000
+        // Clamped: `t=9223372036854775807` must not overflow (the fuzz test found it).
+        let millis = seconds < 0 || seconds > 1_000_000_000 ? Int64.max / 4 : Int64(seconds) * 1000
+        let deadline = WallClock.monotonicMillis() + millis
         while WallClock.monotonicMillis() < deadline || seconds == 0 {
             if containers[id]?.state.running != true { return true }
             if seconds == 0 { return false }
@@ -69,7 +79,9 @@ extension Engine {
                 throw EngineError.conflict("You cannot remove a running container \(c.id). Stop the container before attempting removal or force remove")
             }
             try? signalShim(c.id, SIGKILL)
-            _ = await exited(c.id, within: 30)
+            guard await exited(c.id, within: 30) else {
+                throw EngineError.internalError("Could not kill running container \(c.id), cannot remove")
+            }
         }
         if containers[c.id] != nil { try removeNow(c.id) }
     }

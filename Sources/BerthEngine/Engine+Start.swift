@@ -17,6 +17,9 @@ extension Engine {
         if c.state.running { return false }
         let (record, imageConfig) = try containerImage(c)
         let chain = try await prepareLayers(record, imageConfig)
+        // Another start or a remove may have run while this one waited for the layers.
+        guard let current = containers[c.id] else { throw EngineError.notFound("No such container: \(ref)") }
+        if current.state.running { return false }
         let dir = containerDir(c.id)
         let rootfs = dir + "/rootfs"
         do {
@@ -43,9 +46,17 @@ extension Engine {
             unmountRootfs(rootfs)
             for connect in pendingAttach.removeValue(forKey: c.id) ?? [] { connect(nil) }
             c.state.error = "\(error)"
-            c.state.exitCode = 128
+            // As dockerd's translateContainerdStartErr: a command that is missing (127) or
+            // cannot run (126) is the caller's mistake, a 400.
+            let text = c.state.error.lowercased()
+            let invalid: Int32? = text.contains("executable file not found") || text.contains("no such file or directory") ? 127
+                : text.contains("permission denied") ? 126 : nil
+            c.state.exitCode = invalid ?? 128
             try? save(c)
+            if c.hostConfig.autoRemove == true { try? removeNow(c.id) }   // as dockerd: `run --rm` waits for it
             if let e = error as? EngineError { throw e }
+            let message = "failed to start container \(c.shortID): \(error)"
+            if invalid != nil { throw EngineError.invalidArgument(message) }
             throw EngineError.internalError("failed to start container \(c.shortID)", cause: BerthError("\(error)"))
         }
     }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import BerthOCI
 import BerthRuntime
 import BerthSystem
@@ -28,15 +31,24 @@ struct SpecBuilder {
     func build() throws -> Spec {
         let config = container.config, host = container.hostConfig
         let tty = config.tty ?? false
-        var spec = try Spec.dockerDefault(args: [container.path] + container.args, terminal: tty)
+        let args = [container.path] + container.args
+        var spec = try Spec.dockerDefault(args: host.init_ == true ? [Self.initPath, "--"] + args : args, terminal: tty)
         spec.root = .init(path: rootfs, readonly: host.readonlyRootfs ?? false)
         spec.hostname = hostname
         spec.process?.env = environment(tty: tty)
+        if let wd = config.workingDir, !wd.isEmpty, !wd.hasPrefix("/") {
+            throw EngineErrorLike.invalid("the working directory '\(wd)' is invalid, it needs to be an absolute path")
+        }
         spec.process?.cwd = config.workingDir.flatMap { $0.isEmpty ? nil : $0 } ?? image?.workingDir.flatMap { $0.isEmpty ? nil : $0 } ?? "/"
         spec.process?.user = try user()
         try applyCapabilities(&spec)
         try applySecurityOptions(&spec)
-        spec.mounts = Spec.defaultMounts + etcMounts() + (try binds())
+        let limits = try rlimits(spec.process?.rlimits ?? [])
+        spec.process?.rlimits = limits
+        // The user's mounts replace Docker's defaults at the same place (`--tmpfs /dev/shm`).
+        let own = try binds() + (try tmpfs()) + (try initMount())
+        spec.mounts = Spec.defaultMounts.filter { m in !own.contains { $0.destination == m.destination } }
+            + etcMounts() + own
         var namespaces: [Spec.Namespace] = [.init(type: .pid), .init(type: .ipc), .init(type: .uts), .init(type: .mount)]
         if host.networkMode != "host" { namespaces.append(.init(type: .network)) }
         spec.linux?.namespaces = namespaces
@@ -106,7 +118,7 @@ struct SpecBuilder {
 
     private func applyCapabilities(_ spec: inout Spec) throws {
         let host = container.hostConfig
-        var caps = host.privileged == true ? Capabilities.all : Capabilities.dockerDefault
+        var caps = host.privileged == true ? Capabilities.available : Capabilities.dockerDefault
         func normalize(_ c: String) throws -> String {
             let up = c.uppercased()
             if up == "ALL" { return up }
@@ -116,7 +128,7 @@ struct SpecBuilder {
         }
         let add = try (host.capAdd ?? []).map(normalize), drop = try (host.capDrop ?? []).map(normalize)
         if drop.contains("ALL") { caps = [] } else { caps.removeAll { drop.contains($0) } }
-        if add.contains("ALL") { caps = Capabilities.all } else { caps += add.filter { !caps.contains($0) } }
+        if add.contains("ALL") { caps = Capabilities.available } else { caps += add.filter { !caps.contains($0) } }
         spec.process?.capabilities = .init(bounding: caps, effective: caps, inheritable: nil, permitted: caps)
         if host.privileged == true {
             spec.linux?.seccomp = nil
@@ -139,8 +151,15 @@ struct SpecBuilder {
             switch (kv.first, kv.count > 1 ? kv[1] : nil) {
             case ("no-new-privileges", let v): spec.process?.noNewPrivileges = v == nil || v == "true"
             case ("seccomp", "unconfined"): spec.linux?.seccomp = nil
-            case ("seccomp", let path?):
-                guard let bytes = try? Files.read(path) else { throw EngineErrorLike.invalid("opening seccomp profile (\(path)) failed") }
+            case ("seccomp", "builtin"): continue
+            case ("seccomp", let value?):
+                // Clients send the profile itself (the docker CLI reads `seccomp=FILE`);
+                // a path is read here for older clients.
+                let bytes: [UInt8]
+                if value.hasPrefix("{") { bytes = Array(value.utf8) } else {
+                    guard let file = try? Files.read(value) else { throw EngineErrorLike.invalid("opening seccomp profile (\(value)) failed") }
+                    bytes = file
+                }
                 let profile: DockerSeccompProfile
                 do { profile = try OCIJSON.decode(DockerSeccompProfile.self, from: bytes) } catch {
                     throw EngineErrorLike.invalid("decoding seccomp profile failed: \(OCIJSON.describe(error))")
@@ -160,21 +179,95 @@ struct SpecBuilder {
         }
     }
 
-    /// `-v /host:/container[:ro|rw]` host binds.
+    /// `-v /host:/container[:ro|rw]` host binds, refused in dockerd's words.
     private func binds() throws -> [Spec.Mount] {
         try (container.hostConfig.binds ?? []).map { bind in
-            let parts = bind.split(separator: ":").map(String.init)
-            guard parts.count >= 2, parts.count <= 3, parts[0].hasPrefix("/"), parts[1].hasPrefix("/") else {
+            let parts = bind.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count >= 2, parts.count <= 3, parts[0].hasPrefix("/"), !parts[1].isEmpty else {
                 throw EngineErrorLike.invalid("invalid volume specification: '\(bind)'")
+            }
+            guard parts[1].hasPrefix("/") else {
+                throw EngineErrorLike.invalid("invalid volume specification: '\(bind)': invalid mount config for type \"bind\": "
+                                              + "invalid mount path: '\(parts[1])' mount path must be absolute")
+            }
+            if parts[1] == "/" {
+                throw EngineErrorLike.invalid("invalid volume specification: '\(bind)': invalid mount config for type \"bind\": "
+                                              + "invalid specification: destination can't be '/'")
             }
             let mode = parts.count == 3 ? parts[2].split(separator: ",").map(String.init) : []
             for m in mode where !["ro", "rw", "z", "Z", "rprivate", "private", "rslave", "slave", "rshared", "shared"].contains(m) {
                 throw EngineErrorLike.invalid("invalid mode: \(m)")
             }
-            if !Files.exists(parts[0]) { try Files.mkdirAll(parts[0]) }   // Docker creates missing bind sources
+            // Docker creates missing bind sources, at start: not while validating a create.
+            if !validating && !Files.exists(parts[0]) { try Files.mkdirAll(parts[0]) }
             return Spec.Mount(destination: parts[1], type: "bind", source: parts[0],
                               options: ["rbind"] + (mode.contains("ro") ? ["ro"] : []) + ["rprivate"])
         }
+    }
+
+    /// `--tmpfs /run:size=1m`: Docker's `noexec,nosuid,nodev` unless the options say otherwise.
+    private func tmpfs() throws -> [Spec.Mount] {
+        try (container.hostConfig.tmpfs ?? [:]).sorted { $0.key < $1.key }.map { dest, data in
+            guard dest.hasPrefix("/") else {
+                throw EngineErrorLike.invalid("invalid mount config for type \"tmpfs\": invalid mount path: '\(dest)' mount path must be absolute")
+            }
+            guard dest != "/" else { throw EngineErrorLike.invalid("invalid tmpfs mount: destination can't be '/'") }
+            let given = data.split(separator: ",").map(String.init)
+            for opt in given {
+                // Checked here, so that a bad size is a 400 at create, not a failed mount at start.
+                let (key, value) = (opt.prefix { $0 != "=" }, opt.drop { $0 != "=" }.dropFirst())
+                let number = value.hasSuffix("%") || "kKmMgG".contains(value.last ?? " ") ? value.dropLast() : value
+                let ok = switch key {
+                case "size", "nr_blocks", "nr_inodes": !number.isEmpty && number.allSatisfy(\.isNumber)
+                case "mode": !value.isEmpty && value.allSatisfy { ("0"..."7").contains($0) }
+                case "uid", "gid": UInt32(value) != nil
+                default: true
+                }
+                guard ok else { throw EngineErrorLike.invalid("invalid tmpfs option \"\(opt)\" for \(dest)") }
+            }
+            var options = given
+            for (flag, opposite) in [("noexec", "exec"), ("nosuid", "suid"), ("nodev", "dev")]
+            where !given.contains(flag) && !given.contains(opposite) {
+                options.insert(flag, at: 0)
+            }
+            return Spec.Mount(destination: dest, type: "tmpfs", source: "tmpfs", options: options)
+        }
+    }
+
+    /// The berth-init binary that `--init` mounts at /sbin/docker-init: next to berthd,
+    /// or BERTH_INIT.
+    static var initBinary: String {
+        if let env = getenv("BERTH_INIT") { return String(cString: env) }
+        return Files.dirname(Files.readlink("/proc/self/exe") ?? "/usr/local/bin/berthd") + "/berth-init"
+    }
+
+    /// Where `--init` puts the init inside the container: Docker's path.
+    static let initPath = "/sbin/docker-init"
+
+    private func initMount() throws -> [Spec.Mount] {
+        guard container.hostConfig.init_ == true else { return [] }
+        let binary = Self.initBinary
+        guard access(binary, X_OK) == 0 else {
+            throw EngineErrorLike.invalid("--init: berth-init not found at `\(binary)`")
+        }
+        return [Spec.Mount(destination: Self.initPath, type: "bind", source: binary, options: ["rbind", "ro", "rprivate"])]
+    }
+
+    /// `--ulimit name=soft:hard` over the defaults, checked as Docker's go-units does.
+    private func rlimits(_ defaults: [Spec.Rlimit]) throws -> [Spec.Rlimit] {
+        var out = defaults
+        for u in container.hostConfig.ulimits ?? [] {
+            let type = "RLIMIT_" + u.name.uppercased()
+            guard Rlimits.numbers[type] != nil else { throw EngineErrorLike.invalid("invalid ulimit type: \(u.name)") }
+            guard u.soft <= u.hard || u.hard == -1 else {
+                throw EngineErrorLike.invalid("ulimit soft limit must be less than or equal to hard limit: \(u.soft) > \(u.hard)")
+            }
+            // -1 is unlimited (RLIM_INFINITY), as Docker reads it.
+            let limit = { (v: Int64) in v < 0 ? UInt64.max : UInt64(v) }
+            out.removeAll { $0.type == type }
+            out.append(Spec.Rlimit(type: type, hard: limit(u.hard), soft: limit(u.soft)))
+        }
+        return out
     }
 
     private func resources() throws -> Spec.Resources {
@@ -187,10 +280,18 @@ struct SpecBuilder {
         }
         if let m = h.memory, m > 0 {
             if m < 6 * 1024 * 1024 { throw EngineErrorLike.invalid("Minimum memory limit allowed is 6MB") }
-            r.memory = Spec.Memory(limit: m, swap: h.memorySwap.flatMap { $0 == 0 ? nil : $0 } ?? m * 2)
+            // Docker's default swap is twice the memory; past Int64 that is unlimited.
+            r.memory = Spec.Memory(limit: m, swap: h.memorySwap.flatMap { $0 == 0 ? nil : $0 } ?? (m > Int64.max / 2 ? -1 : m * 2))
         }
         var cpu = Spec.CPU()
-        if let n = h.nanoCpus, n > 0 { cpu.period = 100_000; cpu.quota = n * 100_000 / 1_000_000_000 }
+        if let n = h.nanoCpus, n > 0 {
+            let cpus = Int64(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+            guard n >= 10_000_000, n <= cpus * 1_000_000_000 else {
+                throw EngineErrorLike.invalid("Range of CPUs is from 0.01 to \(cpus).00, as there are only \(cpus) CPUs available")
+            }
+            cpu.period = 100_000
+            cpu.quota = n / 10_000   // n / 1e9 CPUs of a 100 ms period
+        }
         if let s = h.cpuShares, s > 0 { cpu.shares = UInt64(s) }
         if cpu != Spec.CPU() { r.cpu = cpu }
         if let p = h.pidsLimit, p > 0 { r.pids = Spec.Pids(limit: p) }

@@ -66,4 +66,12 @@ public enum Capabilities {
 
     /// Every capability the kernel knows (for privileged containers).
     public static var all: [String] { Array(names.prefix(lastCap + 1)) }
+
+    /// Every capability this process may pass on: those of `all` in its bounding set. What
+    /// privileged containers get, as moby's `GetAllCapabilities`, so they still start where
+    /// berthd itself runs with fewer (a container without CAP_SYS_RESOURCE, say).
+    public static var available: [String] {
+        // PR_CAPBSET_READ = 23
+        all.enumerated().filter { berth_prctl(23, UInt($0.offset), 0, 0, 0) == 1 }.map(\.element)
+    }
 }

@@ -13,6 +13,15 @@ import Testing
         }
     }
 
+    /// As the docker CLI: `seccomp=FILE` is sent as the profile's JSON; other options as given.
+    @Test func seccompProfileFileIsSentAsItsContent() throws {
+        let profile = #"{"defaultAction":"SCMP_ACT_ALLOW"}"#
+        let s = try spec(["--security-opt", "seccomp=/p.json", "--security-opt", "seccomp=unconfined",
+                          "--security-opt", "no-new-privileges", "busybox"], files: ["/p.json": profile])
+        #expect(s.body["HostConfig"]?["SecurityOpt"] == .array([.string("seccomp=" + profile), "seccomp=unconfined", "no-new-privileges"]))
+        #expect(throws: CLIError.self) { try spec(["--security-opt", "seccomp=/missing.json", "busybox"]) }
+    }
+
     @Test func representativeRunCommandLine() throws {
         let s = try spec([
             "-it", "--rm", "--name", "web", "-e", "FOO=bar", "--env", "HOME_DIR", "-p", "127.0.0.1:8080:80", "-p", "53:53/udp",

@@ -78,6 +78,13 @@ enum ContainerJSON {
                 "Memory": .int(host.memory ?? 0), "NanoCpus": .int(host.nanoCpus ?? 0),
                 "CpuShares": .int(host.cpuShares ?? 0), "PidsLimit": host.pidsLimit.map { .int($0) } ?? .null,
                 "LogConfig": ["Type": "json-file", "Config": [:]],
+                "Init": host.init_.map { .bool($0) } ?? .null,
+                "Tmpfs": host.tmpfs.map { t in .object(JSONObject(t.sorted { $0.key < $1.key }.map { JSONMember($0.key, .string($0.value)) })) } ?? .null,
+                "Ulimits": host.ulimits.map { list in .array(list.map { u in
+                    ["Name": .string(u.name), "Hard": .int(u.hard), "Soft": .int(u.soft)] as JSONValue }) } ?? .null,
+                "PortBindings": .object(JSONObject((host.portBindings ?? [:]).sorted { $0.key < $1.key }.map { key, hosts in
+                    JSONMember(key, hosts.map { .array($0.map { ["HostIp": .string($0.hostIP ?? ""), "HostPort": .string($0.hostPort ?? "")] as JSONValue }) } ?? .null)
+                })),
             ],
             "Mounts": .array([]),
             "Config": [

@@ -137,7 +137,8 @@ struct ContainerSpec {
         if let signal = flags.string("stop-signal") { config["StopSignal"] = .string(signal) }
         if flags.isSet("stop-timeout") { config["StopTimeout"] = .int(Int64(flags.int("stop-timeout") ?? 0)) }
 
-        let host = try Self.hostConfig(flags, binds: binds, bindings: bindings, mounts: mounts, tmpfs: tmpfs, consoleSize: consoleSize)
+        let host = try Self.hostConfig(flags, binds: binds, bindings: bindings, mounts: mounts, tmpfs: tmpfs,
+                                       consoleSize: consoleSize, readFile: readFile)
         config["HostConfig"] = .object(host)
         config["NetworkingConfig"] = Self.networkingConfig(flags)
         body = .object(config)
@@ -146,7 +147,7 @@ struct ContainerSpec {
     /// `HostConfig`, Resources inlined, in Go's field order.
     private static func hostConfig(
         _ flags: ParsedFlags, binds: [JSONValue], bindings: [(String, JSONValue)], mounts: [JSONValue],
-        tmpfs: JSONObject, consoleSize: (rows: Int, columns: Int)?
+        tmpfs: JSONObject, consoleSize: (rows: Int, columns: Int)?, readFile: FileReader
     ) throws(CLIError) -> JSONObject {
         func strings(_ name: String, emptyAs empty: JSONValue = .null) -> JSONValue {
             let values = flags.list(name)
@@ -201,7 +202,20 @@ struct ContainerSpec {
         host["Privileged"] = .bool(flags.bool("privileged"))
         host["PublishAllPorts"] = .bool(flags.bool("publish-all"))
         host["ReadonlyRootfs"] = .bool(flags.bool("read-only"))
-        host["SecurityOpt"] = strings("security-opt")
+        // As the docker CLI: `seccomp=FILE` goes to the daemon as the profile's JSON.
+        var securityOpts: [JSONValue] = []
+        for opt in flags.list("security-opt") {
+            let (key, value) = opt.splitOnce(opt.contains("=") ? "=" : ":")
+            if key == "seccomp", let path = value, path != "unconfined", path != "builtin" {
+                guard let profile = try? readFile(path) else {
+                    throw CLIError("opening seccomp profile (\(path)) failed", status: 125)
+                }
+                securityOpts.append(.string("seccomp=" + profile))
+            } else {
+                securityOpts.append(.string(opt))
+            }
+        }
+        host["SecurityOpt"] = securityOpts.isEmpty ? .null : .array(securityOpts)
         var storage = JSONObject()
         for entry in flags.list("storage-opt") {
             let (key, value) = entry.splitOnce("=")
