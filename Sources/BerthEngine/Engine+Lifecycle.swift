@@ -79,8 +79,14 @@ extension Engine {
                 throw EngineError.conflict("You cannot remove a running container \(c.id). Stop the container before attempting removal or force remove")
             }
             try? signalShim(c.id, SIGKILL)
-            guard await exited(c.id, within: 30) else {
-                throw EngineError.internalError("Could not kill running container \(c.id), cannot remove")
+            if !(await exited(c.id, within: 30)) {
+                // A container whose shim is gone is not running, whatever the record says.
+                let shim = ShimProcess(stateDir: shimDir(c.id))
+                guard !shim.isAlive else {
+                    throw EngineError.internalError("Could not kill running container \(c.id), cannot remove")
+                }
+                recordExit(c.id, shim.exitStatus ?? ShimStatus(id: c.id, pid: 0, status: "stopped", exitCode: 137,
+                                                                exitedAt: WallClock.rfc3339Nano()))
             }
         }
         if containers[c.id] != nil { try removeNow(c.id) }
