@@ -27,7 +27,8 @@ extension Engine {
             do { spec = try builder.build() } catch let e as EngineErrorLike { throw EngineError.invalidArgument(e.description) }
             try Files.writeAtomic(dir + "/config.json", try OCIJSON.encode(spec), durable: false)
             try? Files.removeAll(shimDir(c.id))
-            let shim = try ShimProcess.spawn(id: c.id, bundle: dir, stateDir: shimDir(c.id), tty: c.config.tty ?? false,
+            let shim = try ShimProcess.spawn(id: c.id, bundle: dir, stateDir: shimDir(c.id), seccompCache: seccompCacheDir,
+                                             tty: c.config.tty ?? false,
                                              stdin: c.config.openStdin ?? false, stdinOnce: c.config.stdinOnce ?? false)
             for connect in pendingAttach.removeValue(forKey: c.id) ?? [] { connect(shim) }
             let (status, _) = try shim.request(ShimRequest(op: "start"))

@@ -57,6 +57,8 @@ public actor Engine {
 
     nonisolated func containerDir(_ id: String) -> String { dataRoot + "/containers/" + id }
     nonisolated func shimDir(_ id: String) -> String { "/run/berth/shims/" + id }
+    /// Compiled seccomp filters the shims share (see the runtime's SeccompProgram).
+    nonisolated var seccompCacheDir: String { "/run/berth/seccomp" }
 
     func save(_ c: Container) throws {
         containers[c.id] = c

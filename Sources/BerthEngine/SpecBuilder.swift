@@ -42,12 +42,8 @@ struct SpecBuilder {
         spec.linux?.namespaces = namespaces
         spec.linux?.cgroupsPath = "/berth/\(container.id)"
         spec.linux?.resources = try resources()
-        if host.networkMode != "host" {
-            // A new network namespace starts with loopback down; Docker's containers have it up.
-            var hooks = Spec.Hooks()
-            hooks.createContainer = [.init(path: ShimProcess.binary, args: ["berth-shim", "hook", "loopback-up"])]
-            spec.hooks = hooks
-        }
+        // A new network namespace starts with loopback down; Docker's containers have it up:
+        // the shim's runtime brings it up (CreateOptions.loopbackUp).
         return spec
     }
 
