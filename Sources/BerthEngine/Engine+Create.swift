@@ -43,10 +43,13 @@ extension Engine {
         check.validating = true
         try check.validate()
         let chain = try await prepareLayers(record, imageConfig)
+        // A --rm container is removed after a crash anyway (as Docker does on restore), so it
+        // need not reach the disk: no fsync on `run --rm`'s path.
+        let durable = c.hostConfig.autoRemove != true
         do {
             try Files.mkdirAll(containerDir(id), mode: 0o710)
-            _ = try snapshots.createContainer(id: id, lowers: chain)
-            try save(c)
+            _ = try snapshots.createContainer(id: id, lowers: chain, durable: durable)
+            try save(c, durable: durable)
         } catch {
             try? snapshots.removeContainer(id: id)
             try? Files.removeAll(containerDir(id))

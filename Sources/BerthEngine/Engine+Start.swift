@@ -37,7 +37,7 @@ extension Engine {
             c.state.status = "running"
             c.state.pid = status.pid
             c.state.startedAt = WallClock.rfc3339Nano()
-            try save(c)
+            try save(c, durable: false)
             watch(c.id)
             return true
         } catch {
@@ -45,7 +45,7 @@ extension Engine {
             for connect in pendingAttach.removeValue(forKey: c.id) ?? [] { connect(nil) }
             c.state.error = "\(error)"
             c.state.exitCode = 128
-            try? save(c)
+            try? save(c, durable: false)
             if let e = error as? EngineError { throw e }
             throw EngineError.internalError("failed to start container \(c.shortID)", cause: BerthError("\(error)"))
         }
@@ -101,8 +101,12 @@ extension Engine {
         c.state.oomKilled = status.oomKilled ?? false
         c.state.finishedAt = status.exitedAt ?? WallClock.rfc3339Nano()
         unmountRootfs(containerDir(id) + "/rootfs")
-        try? save(c)
+        containers[id] = c
+        // A --rm container's record goes next: written only if the removal fails.
+        if c.hostConfig.autoRemove != true { try? save(c, durable: false) }
         for w in exitWaiters.removeValue(forKey: id) ?? [] { w.resume(returning: c.state.exitCode) }
-        if c.hostConfig.autoRemove == true { try? removeNow(id) }
+        if c.hostConfig.autoRemove == true {
+            do { try removeNow(id) } catch { try? save(c, durable: false) }
+        }
     }
 }
