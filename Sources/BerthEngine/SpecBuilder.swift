@@ -131,7 +131,7 @@ struct SpecBuilder {
 
     private func applySecurityOptions(_ spec: inout Spec) throws {
         for opt in container.hostConfig.securityOpt ?? [] {
-            let kv = opt.split(separator: opt.contains("=") ? "=" : ":", maxSplits: 1).map(String.init)
+            let kv = opt.split(separator: opt.contains("=" as Character) ? "=" : ":", maxSplits: 1).map(String.init)
             switch (kv.first, kv.count > 1 ? kv[1] : nil) {
             case ("no-new-privileges", let v): spec.process?.noNewPrivileges = v == nil || v == "true"
             case ("seccomp", "unconfined"): spec.linux?.seccomp = nil

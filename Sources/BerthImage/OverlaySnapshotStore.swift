@@ -150,7 +150,7 @@ final class OverlaySnapshotStore: SnapshotStore {
 
     /// A container ID must be a plain name (Docker's are 64 hex characters).
     static func validate(_ id: String) throws {
-        guard !id.isEmpty, !id.hasPrefix("tmp-"), id != ".", id != "..", !id.contains("/"), id.utf8.count <= 128 else {
+        guard !id.isEmpty, !id.hasPrefix("tmp-"), id != ".", id != "..", !id.contains("/" as Character), id.utf8.count <= 128 else {
             throw SnapshotError.invalidID(id)
         }
     }
