@@ -433,11 +433,12 @@ def monitor_pss(engine: Engine) -> list[int]:
 
 
 def report_memory_row(name: str, pss: list[int], expected: int) -> None:
+    """One monitor's PSS row, in KiB: the target (1 MiB = 1024 KiB) is near where MiB rounds."""
     if not pss:
-        print(f"{name:<16} no {expected} monitor processes found")
+        print(f"{name:<30} no monitor processes found (expected {expected})")
         return
-    print(f"{name:<16} {len(pss):>5}  {format_kib(statistics.median(pss)):>9}  {format_kib(min(pss)):>9}  "
-          f"{format_kib(max(pss)):>9}  {format_kib(sum(pss)):>10}")
+    print(f"{name:<30} {len(pss):>5}  {statistics.median(pss):>7.0f} KiB  {min(pss):>7} KiB  "
+          f"{max(pss):>7} KiB  {format_kib(sum(pss)):>10}")
 
 
 def main(opts) -> int:
@@ -528,7 +529,7 @@ def main(opts) -> int:
                 print(f"{e.name:<16} {len(ids):>7}  {idle / secs:7.1f}  {ps:8.1f}ms")
             time.sleep(1)   # let the monitors settle (first output, logs)
             print(f"\n== daemon: per-container monitor PSS (smaps_rollup) with {idle} idle containers each")
-            print(f"{'monitor':<16} {'count':>5}  {'median':>9}  {'min':>9}  {'max':>9}  {'sum':>10}")
+            print(f"{'monitor':<30} {'count':>5}  {'median':>11}  {'min':>11}  {'max':>11}  {'sum':>10}")
             for e in engines:
                 if e.name in started:
                     report_memory_row(f"{e.monitor} ({e.name})" if e.name != "berth" else e.monitor,
@@ -543,7 +544,7 @@ def main(opts) -> int:
                     except OSError:
                         pass
             for label, kib in rows:
-                print(f"{label:<36} {format_kib(kib):>9}")
+                print(f"{label:<40} {format_kib(kib):>9}")
             for e in engines[1:]:
                 if e.name in started:
                     e.remove(started.pop(e.name))
@@ -560,7 +561,7 @@ def main(opts) -> int:
                 print(f"ps with {burst} running: berth {ps:.1f} ms"
                       + (f", docker CLI → berthd {ps_docker:.1f} ms" if ps_docker else "") + " (median of 10; target < 50 ms)")
                 print(f"berthd RSS with {burst} running: {format_kib(vm_rss_kib(berth.daemon.pid))}; "
-                      f"berth-shim PSS median {format_kib(statistics.median(monitor_pss(berth) or [0]))}")
+                      f"berth-shim PSS median {statistics.median(monitor_pss(berth) or [0]):.0f} KiB")
             if "berth" in started:
                 t0 = time.monotonic()
                 berth.remove(started.pop("berth"))
