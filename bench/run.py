@@ -27,6 +27,8 @@ for p in (BENCH_DIR, REPO_ROOT / "tests"):
 BENCHMARKS: dict[str, tuple[str, str]] = {
     "runtime": ("bench_runtime", "run /bin/true in a busybox bundle (5 namespaces, 64 MiB limit): "
                                  "berth-runtime vs runc, crun and the unshare+chroot floor; peak RSS of create"),
+    "daemon": ("bench_daemon", "run --rm busybox true through CLI and daemon: berth vs docker and podman; "
+                               "daemon RSS, per-container shim PSS, run -d rate and ps latency"),
 }
 
 
@@ -44,9 +46,16 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--runs", type=int, default=20, metavar="N", help="timed runs per contender (default 20)")
     p.add_argument("--warmup", type=int, default=3, metavar="N", help="untimed warm-up runs (default 3)")
     p.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    p.add_argument("--idle", type=int, default=100, metavar="N",
+                   help="daemon: idle containers per engine for shim PSS and run -d rate (default 100)")
+    p.add_argument("--burst", type=int, default=500, metavar="N",
+                   help="daemon: berth containers started in a row for run -d rate and ps latency (default 500)")
+    p.add_argument("--no-peers", action="store_true", help="daemon: berth only (no dockerd, podman, containerd)")
     opts = p.parse_args(argv)
     if opts.runs < 1 or opts.warmup < 0:
         p.error("--runs must be at least 1 and --warmup at least 0")
+    if opts.idle < 1 or opts.burst < 0:
+        p.error("--idle must be at least 1 and --burst at least 0")
     return opts
 
 

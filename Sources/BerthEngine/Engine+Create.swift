@@ -53,10 +53,13 @@ extension Engine {
         if let other = containers.values.first(where: { $0.name == chosen }) {
             throw EngineError.conflict("Conflict. The container name \"/\(chosen)\" is already in use by container \"\(other.id)\". You have to remove (or rename) that container to be able to reuse that name.")
         }
+        // A --rm container is removed after a crash anyway (as Docker does on restore), so it
+        // need not reach the disk: no fsync on `run --rm`'s path.
+        let durable = c.hostConfig.autoRemove != true
         do {
             try Files.mkdirAll(containerDir(id), mode: 0o710)
-            _ = try snapshots.createContainer(id: id, lowers: chain)
-            try save(c)
+            _ = try snapshots.createContainer(id: id, lowers: chain, durable: durable)
+            try save(c, durable: durable)
         } catch {
             try? snapshots.removeContainer(id: id)
             try? Files.removeAll(containerDir(id))

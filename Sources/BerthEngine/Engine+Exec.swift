@@ -95,7 +95,7 @@ extension Engine {
             if let fd { close(fd) }
             // As Docker: the exec ends with 127 (not found) or 126 (cannot run), and the
             // client is told through the stream.
-            let notFound = error.contains("executable file not found") || error.contains("no such file")
+            let notFound = error.firstRange(of: "executable file not found") != nil || error.firstRange(of: "no such file") != nil
             e.pid = -1
             e.exitCode = notFound ? 127 : 126
             execs[id] = e

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import BerthAPIModels
 import BerthOCI
 import BerthSystem
@@ -20,7 +23,28 @@ extension Engine {
 
     /// Parses log lines from `offset`; returns the entries and the new offset (only whole lines).
     public nonisolated func readLog(_ path: String, from offset: Int) -> ([LogEntry], Int) {
-        guard let bytes = try? Files.read(path), bytes.count > offset else { return ([], offset) }
+        guard let bytes = try? Files.read(path) else { return ([], offset) }
+        return parseLog(bytes, from: offset)
+    }
+
+    /// The same from an open log file: a follower holds it open, so the lines a short-lived
+    /// container wrote are still read when it is removed (unlinked) before the next poll, as
+    /// `docker run` without -d (docker-py's `containers.run`) follows, waits, then removes.
+    public nonisolated func readLog(fd: Int32, from offset: Int) -> ([LogEntry], Int) {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset + bytes.count)) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            bytes += chunk[0..<n]
+        }
+        let (entries, consumed) = parseLog(bytes, from: 0)
+        return (entries, offset + consumed)
+    }
+
+    private nonisolated func parseLog(_ bytes: [UInt8], from offset: Int) -> ([LogEntry], Int) {
+        guard bytes.count > offset else { return ([], offset) }
         var entries: [LogEntry] = []
         var start = offset
         for i in offset..<bytes.count where bytes[i] == 10 {

@@ -30,7 +30,8 @@ extension Engine {
             do { spec = try builder.build() } catch let e as EngineErrorLike { throw EngineError.invalidArgument(e.description) }
             try Files.writeAtomic(dir + "/config.json", try OCIJSON.encode(spec), durable: false)
             try? Files.removeAll(shimDir(c.id))
-            let shim = try ShimProcess.spawn(id: c.id, bundle: dir, stateDir: shimDir(c.id), tty: c.config.tty ?? false,
+            let shim = try ShimProcess.spawn(id: c.id, bundle: dir, stateDir: shimDir(c.id), seccompCache: seccompCacheDir,
+                                             tty: c.config.tty ?? false,
                                              stdin: c.config.openStdin ?? false, stdinOnce: c.config.stdinOnce ?? false)
             for connect in pendingAttach.removeValue(forKey: c.id) ?? [] { connect(shim) }
             let (status, _) = try shim.request(ShimRequest(op: "start"))
@@ -39,7 +40,7 @@ extension Engine {
             c.state.status = "running"
             c.state.pid = status.pid
             c.state.startedAt = WallClock.rfc3339Nano()
-            try save(c)
+            try save(c, durable: false)
             watch(c.id)
             return true
         } catch {
@@ -49,10 +50,10 @@ extension Engine {
             // As dockerd's translateContainerdStartErr: a command that is missing (127) or
             // cannot run (126) is the caller's mistake, a 400.
             let text = c.state.error.lowercased()
-            let invalid: Int32? = text.contains("executable file not found") || text.contains("no such file or directory") ? 127
-                : text.contains("permission denied") ? 126 : nil
+            let invalid: Int32? = text.firstRange(of: "executable file not found") != nil || text.firstRange(of: "no such file or directory") != nil ? 127
+                : text.firstRange(of: "permission denied") != nil ? 126 : nil
             c.state.exitCode = invalid ?? 128
-            try? save(c)
+            try? save(c, durable: false)
             if c.hostConfig.autoRemove == true { try? removeNow(c.id) }   // as dockerd: `run --rm` waits for it
             if let e = error as? EngineError { throw e }
             let message = "failed to start container \(c.shortID): \(error)"
@@ -111,8 +112,12 @@ extension Engine {
         c.state.oomKilled = status.oomKilled ?? false
         c.state.finishedAt = status.exitedAt ?? WallClock.rfc3339Nano()
         unmountRootfs(containerDir(id) + "/rootfs")
-        try? save(c)
+        containers[id] = c
+        // A --rm container's record goes next: written only if the removal fails.
+        if c.hostConfig.autoRemove != true { try? save(c, durable: false) }
         for w in exitWaiters.removeValue(forKey: id) ?? [] { w.resume(returning: c.state.exitCode) }
-        if c.hostConfig.autoRemove == true { try? removeNow(id) }
+        if c.hostConfig.autoRemove == true {
+            do { try removeNow(id) } catch { try? save(c, durable: false) }
+        }
     }
 }

@@ -63,10 +63,16 @@ public actor Engine {
 
     nonisolated func containerDir(_ id: String) -> String { dataRoot + "/containers/" + id }
     nonisolated func shimDir(_ id: String) -> String { "/run/berth/shims/" + id }
+    /// Compiled seccomp filters the shims share (see the runtime's SeccompProgram).
+    nonisolated var seccompCacheDir: String { "/run/berth/seccomp" }
 
-    func save(_ c: Container) throws {
+    /// Records `c` in memory and on disk, atomically. `durable` (fsync'd) for what must
+    /// survive a power loss: a container's existence and name. Run-state changes (started,
+    /// exited) need not be: after a power loss no container runs, and `restore` reports the
+    /// ones recorded as running as exited.
+    func save(_ c: Container, durable: Bool = true) throws {
         containers[c.id] = c
-        try Files.writeAtomic(containerDir(c.id) + "/container.json", try OCIJSON.encode(c))
+        try Files.writeAtomic(containerDir(c.id) + "/container.json", try OCIJSON.encode(c), durable: durable)
     }
 
     /// A container by full ID, name, or unique ID prefix, as Docker looks them up.

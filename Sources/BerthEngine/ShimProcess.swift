@@ -21,8 +21,9 @@ struct ShimProcess {
     }
 
     /// Spawns the shim, which creates the container; returns once it reports ready.
-    static func spawn(id: String, bundle: String, stateDir: String, tty: Bool, stdin: Bool, stdinOnce: Bool) throws -> ShimProcess {
-        var args = [binary, "--id", id, "--bundle", bundle, "--state-dir", stateDir]
+    static func spawn(id: String, bundle: String, stateDir: String, seccompCache: String,
+                      tty: Bool, stdin: Bool, stdinOnce: Bool) throws -> ShimProcess {
+        var args = [binary, "--id", id, "--bundle", bundle, "--state-dir", stateDir, "--seccomp-cache", seccompCache]
         if tty { args.append("--tty") }
         if stdin { args.append("--stdin") }
         if stdinOnce { args.append("--stdin-once") }

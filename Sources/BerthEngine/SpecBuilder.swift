@@ -54,12 +54,8 @@ struct SpecBuilder {
         spec.linux?.namespaces = namespaces
         spec.linux?.cgroupsPath = "/berth/\(container.id)"
         spec.linux?.resources = try resources()
-        if host.networkMode != "host" {
-            // A new network namespace starts with loopback down; Docker's containers have it up.
-            var hooks = Spec.Hooks()
-            hooks.createContainer = [.init(path: ShimProcess.binary, args: ["berth-shim", "hook", "loopback-up"])]
-            spec.hooks = hooks
-        }
+        // A new network namespace starts with loopback down; Docker's containers have it up:
+        // the shim's runtime brings it up (CreateOptions.loopbackUp).
         return spec
     }
 
@@ -147,7 +143,7 @@ struct SpecBuilder {
 
     private func applySecurityOptions(_ spec: inout Spec) throws {
         for opt in container.hostConfig.securityOpt ?? [] {
-            let kv = opt.split(separator: opt.contains("=") ? "=" : ":", maxSplits: 1).map(String.init)
+            let kv = opt.split(separator: opt.contains("=" as Character) ? "=" : ":", maxSplits: 1).map(String.init)
             switch (kv.first, kv.count > 1 ? kv[1] : nil) {
             case ("no-new-privileges", let v): spec.process?.noNewPrivileges = v == nil || v == "true"
             case ("seccomp", "unconfined"): spec.linux?.seccomp = nil

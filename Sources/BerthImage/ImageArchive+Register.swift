@@ -55,7 +55,7 @@ extension ImageArchive {
         if let full = annotations?[Annotation.containerdImageName], let ref = try? Reference.parseDocker(full) {
             return [ref]
         }
-        if let name = annotations?[Annotation.refName], name.contains(":") || name.contains("/"),
+        if let name = annotations?[Annotation.refName], name.contains(":" as Character) || name.contains("/" as Character),
            let ref = try? Reference.parseDocker(name) {
             return [ref]
         }

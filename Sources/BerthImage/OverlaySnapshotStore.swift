@@ -77,7 +77,7 @@ final class OverlaySnapshotStore: SnapshotStore {
 
     func removeLayer(_ chainID: Digest) throws { try removeSnapshot(chainID.encoded) }
 
-    func createContainer(id: String, lowers: [Digest]) throws -> ContainerSnapshot {
+    func createContainer(id: String, lowers: [Digest], durable: Bool) throws -> ContainerSnapshot {
         try Self.validate(id)
         for l in lowers where !hasLayer(l) { throw SnapshotError.layerMissing(l) }
         let final = dir + "/" + id
@@ -85,9 +85,9 @@ final class OverlaySnapshotStore: SnapshotStore {
         let tmp = try makeTemporary()
         do {
             for sub in ["fs", "work"] { try sys("mkdir", path: tmp + "/" + sub) { mkdir(tmp + "/" + sub, 0o755) } }
-            try Files.writeAtomic(tmp + "/lowers", Array(lowers.map { "\($0)\n" }.joined().utf8))
+            try Files.writeAtomic(tmp + "/lowers", Array(lowers.map { "\($0)\n" }.joined().utf8), durable: durable)
             try sys("rename", path: final) { rename(tmp, final) }
-            try LocalContentStore.syncDirectory(dir)
+            if durable { try LocalContentStore.syncDirectory(dir) }
         } catch {
             try? Files.removeAll(tmp)
             if let e = error as? SyscallError, e.code == EEXIST || e.code == ENOTEMPTY { throw SnapshotError.containerExists(id) }
@@ -150,7 +150,7 @@ final class OverlaySnapshotStore: SnapshotStore {
 
     /// A container ID must be a plain name (Docker's are 64 hex characters).
     static func validate(_ id: String) throws {
-        guard !id.isEmpty, !id.hasPrefix("tmp-"), id != ".", id != "..", !id.contains("/"), id.utf8.count <= 128 else {
+        guard !id.isEmpty, !id.hasPrefix("tmp-"), id != ".", id != "..", !id.contains("/" as Character), id.utf8.count <= 128 else {
             throw SnapshotError.invalidID(id)
         }
     }

@@ -35,7 +35,9 @@ public protocol SnapshotStore: Sendable {
     /// Removes a layer snapshot; no error if absent.
     func removeLayer(_ chainID: Digest) throws
     /// Creates a container's writable snapshot above the layers `lowers` (chain IDs, base first).
-    func createContainer(id: String, lowers: [Digest]) throws -> ContainerSnapshot
+    /// `durable`: on disk (fsync'd) before it returns; without, only atomic (a crash of the
+    /// process leaves it whole or absent, a power loss may lose it).
+    func createContainer(id: String, lowers: [Digest], durable: Bool) throws -> ContainerSnapshot
     /// A container's snapshot, or nil.
     func container(id: String) throws -> ContainerSnapshot?
     /// Every container snapshot.
@@ -49,6 +51,11 @@ public protocol SnapshotStore: Sendable {
 }
 
 extension SnapshotStore {
+    /// Creates a container's writable snapshot, durably.
+    public func createContainer(id: String, lowers: [Digest]) throws -> ContainerSnapshot {
+        try createContainer(id: id, lowers: lowers, durable: true)
+    }
+
     /// Unpacks layers with at most as many at once as there are CPUs.
     public func unpackLayers(_ layers: [LayerSource]) async throws -> [Digest] {
         try await unpackLayers(layers, parallelism: max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))

@@ -14,6 +14,12 @@ public struct CreateOptions: Sendable {
     public var preserveFDs = 0
     /// An already connected console socket (used by `run` in the foreground).
     public var consoleFD: Int32?
+    /// Where compiled seccomp filters are kept between containers (see `SeccompProgram`);
+    /// nil compiles the profile for every container, as runc does.
+    public var seccompCacheDir: String?
+    /// Bring up `lo` in a network namespace the container creates, as Docker's containers
+    /// have it; the OCI spec leaves the namespace's configuration to hooks (runc, CNI).
+    public var loopbackUp = false
     public init() {}
 }
 
@@ -92,6 +98,7 @@ public struct Runtime: Sendable {
     /// once the init is ready, before it is told it may outlive us.
     func spawnInit(id: String, bundle: Bundle, cgroup: Cgroup, fifoFD: Int32?, options: CreateOptions,
                    recorded: (Int32) throws -> Void) throws -> Int32 {
+        let seccomp = try bundle.spec.linux?.seccomp.flatMap { try SeccompProgram.make($0, cacheDir: options.seccompCacheDir) }
         let (parentEnd, childEnd) = try SyncChannel.pair()
         defer { close(parentEnd) }
         var consoleFD: Int32? = nil
@@ -126,7 +133,8 @@ public struct Runtime: Sendable {
         let ctx = InitContext(id: id, bundle: bundle, cgroup: cgroup, syncFD: childEnd, fifoFD: fifoFD,
                               consoleSocket: consoleFD, noPivot: options.noPivot, preserveFDs: options.preserveFDs,
                               joins: joins, newNamespaces: created,
-                              selfAttachCgroup: !created.contains(.user) && !joins.contains { $0.type == .user })
+                              selfAttachCgroup: !created.contains(.user) && !joins.contains { $0.type == .user },
+                              seccomp: seccomp, loopbackUp: options.loopbackUp)
         let pid = berth_clone(flags)
         if pid < 0 { close(childEnd); throw SyscallError(syscall: "clone", code: errno) }
         if pid == 0 { ContainerInit.main(ctx) }

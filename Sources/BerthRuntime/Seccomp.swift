@@ -45,9 +45,47 @@ struct SeccompFilter {
 
     /// Builds and loads the filter into the calling thread.
     func load() throws {
+        let ctx = try build()
+        defer { seccomp_release(ctx) }
+        let rc = seccomp_load(ctx)
+        if rc != 0 { throw SyscallError(syscall: "seccomp_load", code: -rc) }
+    }
+
+    /// Whether the profile can be compiled ahead and loaded as plain BPF: not when a rule
+    /// needs a user-space listener (SCMP_ACT_NOTIFY), whose descriptor only libseccomp's own
+    /// load returns.
+    var isPrecompilable: Bool {
+        config.defaultAction != "SCMP_ACT_NOTIFY" && !(config.syscalls ?? []).contains { $0.action == "SCMP_ACT_NOTIFY" }
+    }
+
+    /// The seccomp(2) flags libseccomp's load would pass for this profile.
+    func loadFlags() throws -> UInt32 {
+        var flags: UInt32 = 0
+        for flag in config.flags ?? [] {
+            switch flag {
+            case "SECCOMP_FILTER_FLAG_TSYNC": flags |= 1
+            case "SECCOMP_FILTER_FLAG_LOG": flags |= 2
+            case "SECCOMP_FILTER_FLAG_SPEC_ALLOW": flags |= 4
+            default: throw BerthError("linux.seccomp.flags: unknown flag \"\(flag)\"")
+            }
+        }
+        return flags
+    }
+
+    /// The profile as a libseccomp filter context; the caller releases it.
+    func build() throws -> scmp_filter_ctx {
         let defaultAction = try SeccompFilter.action(config.defaultAction, errno: config.defaultErrnoRet)
         guard let ctx = seccomp_init(defaultAction) else { throw BerthError("seccomp_init failed") }
-        defer { seccomp_release(ctx) }
+        do {
+            try configure(ctx, defaultAction: defaultAction)
+            return ctx
+        } catch {
+            seccomp_release(ctx)
+            throw error
+        }
+    }
+
+    private func configure(_ ctx: scmp_filter_ctx, defaultAction: UInt32) throws {
         // libseccomp sets no_new_privs by default; only the spec may ask for that.
         _ = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0)
         for flag in config.flags ?? [] {
@@ -84,7 +122,5 @@ struct SeccompFilter {
                 }
             }
         }
-        let rc = seccomp_load(ctx)
-        if rc != 0 { throw SyscallError(syscall: "seccomp_load", code: -rc) }
     }
 }

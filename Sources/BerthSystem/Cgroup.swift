@@ -76,7 +76,12 @@ public struct Cgroup: Sendable {
     }
 
     /// v1 controller → mountpoint, from /proc/self/mountinfo (named hierarchies skipped).
-    public static func v1Mounts() -> [String: String] {
+    /// Read once per process: every `Cgroup(path:)` needs it, and a shim makes several.
+    public static func v1Mounts() -> [String: String] { v1MountTable }
+
+    private static let v1MountTable: [String: String] = readV1Mounts()
+
+    private static func readV1Mounts() -> [String: String] {
         guard let info = try? Files.readString("/proc/self/mountinfo") else { return [:] }
         var out: [String: String] = [:]
         for line in info.split(separator: "\n") {

@@ -168,6 +168,42 @@ int berth_ioctl_int(int fd, unsigned long request, int value) { return ioctl(fd,
 uint32_t berth_scmp_act_errno(uint32_t code) { return SCMP_ACT_ERRNO(code); }
 uint32_t berth_scmp_act_trace(uint32_t code) { return SCMP_ACT_TRACE(code); }
 
+#include <malloc.h>
+int berth_malloc_trim(void) { return malloc_trim(0); }
+
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/mman.h>
+int berth_seccomp_export(scmp_filter_ctx ctx, uint8_t **out, size_t *len) {
+    // libseccomp 2.5 exports only to a file descriptor: a memfd, read back.
+    int fd = memfd_create("berth-seccomp", MFD_CLOEXEC);
+    if (fd < 0) return -errno;
+    int rc = seccomp_export_bpf(ctx, fd);
+    if (rc != 0) { close(fd); return rc; }
+    off_t size = lseek(fd, 0, SEEK_END);
+    if (size <= 0 || size % sizeof(struct sock_filter) != 0) { close(fd); return -EINVAL; }
+    uint8_t *buf = malloc((size_t)size);
+    if (buf == NULL) { close(fd); return -ENOMEM; }
+    ssize_t got = pread(fd, buf, (size_t)size, 0);
+    int e = errno;
+    close(fd);
+    if (got != size) { free(buf); return got < 0 ? -e : -EIO; }
+    *out = buf;
+    *len = (size_t)size;
+    return 0;
+}
+int berth_seccomp_load_bpf(const uint8_t *program, size_t len, unsigned int flags) {
+    struct sock_fprog prog = {
+        .len = (unsigned short)(len / sizeof(struct sock_filter)),
+        .filter = (struct sock_filter *)program,
+    };
+    if (len == 0 || len % sizeof(struct sock_filter) != 0 || len / sizeof(struct sock_filter) > BPF_MAXINSNS) {
+        errno = EINVAL;
+        return -1;
+    }
+    return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+}
+
 #include <sys/xattr.h>
 #include <sys/sysmacros.h>
 int berth_fsetxattr(int fd, const char *name, const void *value, size_t size) {

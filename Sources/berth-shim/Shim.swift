@@ -57,6 +57,9 @@ struct Shim {
         let ready = fcntl(1, F_DUPFD_CLOEXEC, 3), report = fcntl(2, F_DUPFD_CLOEXEC, 3)
         var create = CreateOptions()
         create.bundle = options.bundle
+        create.seccompCacheDir = options.seccompCache
+        // In process, not as a createContainer hook that execs a helper: saves a fork+exec.
+        create.loopbackUp = true
         var pipes: [[Int32]] = []
         var console: (ours: Int32, theirs: Int32)? = nil
         if options.tty {

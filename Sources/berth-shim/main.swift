@@ -14,6 +14,7 @@ struct ShimOptions {
     var bundle = "."
     var stateDir = ""
     var runtimeRoot: String?
+    var seccompCache: String?
     var logPath: String?
     var logMaxSize = 0
     var logMaxFiles = 1
@@ -23,9 +24,10 @@ struct ShimOptions {
 
     static let usage = """
     usage: berth-shim --id ID --bundle DIR --state-dir DIR [--runtime-root DIR]
-                      [--log-path FILE] [--log-max-size BYTES] [--log-max-files N]
+                      [--seccomp-cache DIR] [--log-path FILE] [--log-max-size BYTES] [--log-max-files N]
                       [--tty] [--stdin] [--stdin-once]
     Creates the container and serves DIR/shim.sock; `start` runs it. Writes DIR/exit.json at exit.
+    --seccomp-cache keeps compiled seccomp filters between containers.
     """
 
     static func parse(_ args: [String]) throws -> ShimOptions {
@@ -42,6 +44,7 @@ struct ShimOptions {
             case "--bundle": o.bundle = try value()
             case "--state-dir": o.stateDir = try value()
             case "--runtime-root": o.runtimeRoot = try value()
+            case "--seccomp-cache": o.seccompCache = try value()
             case "--log-path": o.logPath = try value()
             case "--log-max-size": o.logMaxSize = Int(try value()) ?? 0
             case "--log-max-files": o.logMaxFiles = Int(try value()) ?? 1
@@ -58,23 +61,12 @@ struct ShimOptions {
     }
 }
 
-// `berth-shim hook loopback-up`: an OCI createContainer hook (it runs in the container's
-// namespaces) that brings up loopback in a new network namespace, as Docker's containers have.
-if CommandLine.arguments.dropFirst().first == "hook" {
-    guard CommandLine.arguments.count == 3, CommandLine.arguments[2] == "loopback-up" else {
-        _ = "berth-shim: unknown hook\n".withCString { write(2, $0, strlen($0)) }
-        exit(2)
-    }
-    if berth_if_up("lo") != 0 {
-        _ = "berth-shim: set lo up: \(String(cString: strerror(errno)))\n".withCString { write(2, $0, strlen($0)) }
-        exit(1)
-    }
-    exit(0)
-}
-
 do {
     let options = try ShimOptions.parse(Array(CommandLine.arguments.dropFirst()))
     var shim = try Shim(options)
+    // Creating the container parsed the bundle and built the filter; what they freed goes
+    // back to the kernel, since one shim stays per running container.
+    _ = berth_malloc_trim()
     exit(shim.serve())
 } catch {
     _ = "berth-shim: \(error)\n".withCString { write(2, $0, strlen($0)) }

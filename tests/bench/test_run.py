@@ -45,3 +45,24 @@ def test_runtime_benchmark_smoke():
     assert not find_cgroup_dirs("berth-bench-")
     listed = subprocess.run(["runc", "list", "-q"], capture_output=True, text=True).stdout.split()
     assert not [c for c in listed if c.startswith("berth-bench-")]
+
+
+def test_daemon_benchmark_smoke(monkeypatch):
+    """A tiny daemon benchmark, berth only: it must print its tables and remove its containers."""
+    require_root()
+    from fixtures.berthd import berth_binary, bin_dir
+
+    if berth_binary("berthd") is None or berth_binary("berth") is None:
+        import pytest
+
+        pytest.skip("berthd/berth are not built (set BERTH_BIN_DIR)")
+    monkeypatch.setenv("BERTH_BIN_DIR", str(bin_dir()))   # the bench's own default is /usr/local/bin
+    before = set(glob.glob("/tmp/berth-bench-daemon-*"))
+    r = bench("--only", "daemon", "--runs", "3", "--warmup", "0", "--idle", "3", "--burst", "5", "--no-peers")
+    assert r.returncode == 0, r.stdout + r.stderr
+    out = r.stdout
+    assert any(line.startswith("berth ") for line in out.splitlines()), out
+    assert "per-container monitor PSS" in out and "berth-shim" in out
+    assert "berthd idle (after start)" in out
+    assert "ps with 5 running" in out
+    assert set(glob.glob("/tmp/berth-bench-daemon-*")) == before

@@ -33,7 +33,7 @@ struct ContainerFilters {
 
     func matches(_ c: Container) -> Bool {
         if let s = terms["status"], !s.contains(c.state.status) { return false }
-        if let n = terms["name"], !n.contains(where: { c.name.contains($0.hasPrefix("/") ? String($0.dropFirst()) : $0) }) { return false }
+        if let n = terms["name"], !n.contains(where: { c.name.firstRange(of: $0.hasPrefix("/") ? String($0.dropFirst()) : $0) != nil }) { return false }
         if let i = terms["id"], !i.contains(where: { c.id.hasPrefix($0) }) { return false }
         if let e = terms["exited"], !(c.state.status == "exited" && e.contains(String(c.state.exitCode))) { return false }
         if let a = terms["ancestor"], !a.contains(where: { $0 == c.image || c.imageID.description.hasPrefix($0)

@@ -123,7 +123,22 @@ extension Router {
             let tail = req.query["tail"].flatMap { Int($0) }
             let type = tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream"
             return .stream(contentType: type) { w in
-                var (entries, offset) = engine.readLog(path, from: 0)
+                // Held open while following: the container may be removed meanwhile. Reopened
+                // when the path names another file (rotated by max-size), from its start.
+                var fd = open(path, O_RDONLY | O_CLOEXEC)
+                defer { if fd >= 0 { close(fd) } }
+                func read(from offset: Int) -> ([LogEntry], Int) {
+                    if fd < 0 { fd = open(path, O_RDONLY | O_CLOEXEC) }
+                    guard fd >= 0 else { return ([], offset) }
+                    let (entries, next) = engine.readLog(fd: fd, from: offset)
+                    var held = stat(), named = stat()
+                    guard entries.isEmpty, fstat(fd, &held) == 0, stat(path, &named) == 0,
+                          held.st_ino != named.st_ino || held.st_dev != named.st_dev else { return (entries, next) }
+                    close(fd)
+                    fd = open(path, O_RDONLY | O_CLOEXEC)
+                    return fd >= 0 ? engine.readLog(fd: fd, from: 0) : ([], 0)
+                }
+                var (entries, offset) = read(from: 0)
                 if let tail, tail >= 0 { entries = Array(entries.suffix(tail)) }
                 while true {
                     for e in entries where (e.stream == "stdout" && stdout) || (e.stream == "stderr" && stderr) {
@@ -133,7 +148,7 @@ extension Router {
                     guard follow else { return }
                     let running = await engine.isRunning(id)
                     try await Task.sleep(nanoseconds: 50_000_000)
-                    (entries, offset) = engine.readLog(path, from: offset)
+                    (entries, offset) = read(from: offset)
                     if !running && entries.isEmpty { return }
                 }
             }

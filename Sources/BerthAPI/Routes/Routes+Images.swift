@@ -56,11 +56,11 @@ enum ImportChanges {
             case "CMD": c.cmd = list()
             case "ENTRYPOINT": c.entrypoint = list()
             case "ENV":
-                let kv = args.contains("=") ? args : args.replacingFirstSpace(with: "=")
+                let kv = args.contains("=" as Character) ? args : args.replacingFirstSpace(with: "=")
                 c.env = (c.env ?? []) + [kv]
             case "WORKDIR": c.workingDir = args
             case "USER": c.user = args
-            case "EXPOSE": c.exposedPorts = (c.exposedPorts ?? [:]).merging([args.contains("/") ? args : args + "/tcp": .init()]) { a, _ in a }
+            case "EXPOSE": c.exposedPorts = (c.exposedPorts ?? [:]).merging([args.contains("/" as Character) ? args : args + "/tcp": .init()]) { a, _ in a }
             case "LABEL":
                 let kv = args.split(separator: "=", maxSplits: 1).map { String($0).trimmingSpaces }
                 c.labels = (c.labels ?? [:]).merging([kv[0]: kv.count > 1 ? kv[1].unquoted : ""]) { _, b in b }

@@ -21,6 +21,10 @@ struct InitContext {
     var newNamespaces: Set<Spec.NamespaceType>
     /// Whether the init moves itself into its cgroup (see `Cgroup.addSelf`).
     var selfAttachCgroup: Bool
+    /// The spec's seccomp filter, compiled by the runtime before the clone.
+    var seccomp: SeccompProgram?
+    /// Bring up `lo` in a network namespace the container creates (`CreateOptions.loopbackUp`).
+    var loopbackUp: Bool
 }
 
 /// The container's pid 1 before it becomes the user's program: runs in the new namespaces
@@ -64,6 +68,9 @@ enum ContainerInit {
             try stage("unshare cgroup namespace") { try sys("unshare(CLONE_NEWCGROUP)") { berth_unshare(Int32(BERTH_CLONE_NEWCGROUP)) } }
         }
         try stage("setsid") { _ = setsid() }
+        if ctx.loopbackUp && ctx.newNamespaces.contains(.network) {
+            try stage("set loopback up") { try sys("ioctl(SIOCSIFFLAGS)", path: "lo") { berth_if_up("lo") } }
+        }
 
         let rootfs = Rootfs(bundle: ctx.bundle, cgroup: ctx.cgroup, userNamespace: userNS,
                             newCgroupNamespace: ctx.newNamespaces.contains(.cgroup))
@@ -97,7 +104,7 @@ enum ContainerInit {
             try stage("console") { try Console.setup(socket: socket, size: process.consoleSize, bindConsole: true) }
             close(socket)
         }
-        let setup = ProcessSetup(process: process, seccomp: spec.linux?.seccomp)
+        let setup = ProcessSetup(process: process, seccomp: spec.linux?.seccomp, program: ctx.seccomp)
         try setup.applyRlimits()
         try stage("chdir") {
             try Files.mkdirAll(process.cwd)

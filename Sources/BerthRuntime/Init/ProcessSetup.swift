@@ -10,6 +10,8 @@ import CBerth
 struct ProcessSetup {
     let process: Spec.Process
     let seccomp: Spec.Seccomp?
+    /// `seccomp` compiled before the clone (see `SeccompProgram`); nil: built here with libseccomp.
+    var program: SeccompProgram? = nil
 
     static let defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -65,7 +67,7 @@ struct ProcessSetup {
         let caps = process.capabilities
         let nnp = process.noNewPrivileges == true
         if nnp { try stage("no_new_privs") { try sys("prctl(PR_SET_NO_NEW_PRIVS)") { berth_prctl(38, 1, 0, 0, 0) } } }
-        if !nnp, let seccomp { try stage("seccomp") { try SeccompFilter(config: seccomp).load() } }
+        if !nnp, let seccomp { try stage("seccomp") { try loadSeccomp(seccomp) } }
         try stage("apply capabilities") {
             try Capabilities.applyBounding(try Capabilities.mask(caps?.bounding))
             try sys("prctl(PR_SET_KEEPCAPS)") { berth_prctl(8, 1, 0, 0, 0) }
@@ -84,8 +86,12 @@ struct ProcessSetup {
     /// Loaded last, right before exec, when no_new_privs lets an unprivileged process load it.
     func lateSeccomp() throws {
         if process.noNewPrivileges == true, let seccomp {
-            try stage("seccomp") { try SeccompFilter(config: seccomp).load() }
+            try stage("seccomp") { try loadSeccomp(seccomp) }
         }
+    }
+
+    private func loadSeccomp(_ seccomp: Spec.Seccomp) throws {
+        if let program { try program.load() } else { try SeccompFilter(config: seccomp).load() }
     }
 
     private func switchUser() throws {

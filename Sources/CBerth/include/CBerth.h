@@ -95,11 +95,20 @@ int berth_signalfd(const int *signals);
 int berth_signalfd_next(int fd);
 /// Sets a network interface up (SIOCSIFFLAGS), in the caller's network namespace.
 int berth_if_up(const char *name);
+/// Returns freed heap memory to the kernel (glibc's malloc_trim(0)).
+int berth_malloc_trim(void);
 /// Unblocks every signal and restores default dispositions (before exec).
 void berth_reset_signals(void);
 
 // libseccomp: SCMP_ACT_ERRNO/TRACE are macros with arguments.
 uint32_t berth_scmp_act_errno(uint32_t code);
 uint32_t berth_scmp_act_trace(uint32_t code);
+/// Exports the filter's BPF program (libseccomp's `seccomp_export_bpf`) into a new malloc'd
+/// buffer: *out and *len; free it with free(). Returns 0, or a negative errno.
+int berth_seccomp_export(scmp_filter_ctx ctx, uint8_t **out, size_t *len);
+/// Loads a BPF program (`struct sock_filter` array of `len` bytes) with seccomp(2)
+/// SECCOMP_SET_MODE_FILTER and `flags` (SECCOMP_FILTER_FLAG_*), as libseccomp's
+/// `seccomp_load` does. Returns 0, or -1 with errno.
+int berth_seccomp_load_bpf(const uint8_t *program, size_t len, unsigned int flags);
 
 #endif
