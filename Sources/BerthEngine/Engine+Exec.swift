@@ -41,6 +41,7 @@ extension Engine {
         guard let cmd = request.cmd, !cmd.isEmpty else { throw EngineError.invalidArgument("No exec command specified") }
         let id = Engine.newID()
         execs[id] = ExecInstance(id: id, containerID: c.id, request: request)
+        publish(c, "exec_create: " + cmd.joined(separator: " "), ["execID": id])
         return id
     }
 
@@ -105,6 +106,7 @@ extension Engine {
         e.pid = status.pid
         e.running = true
         execs[id] = e
+        publish(c, "exec_start: " + (r.cmd ?? []).joined(separator: " "), ["execID": id])
         return (fd!, process.terminal ?? false)
     }
 

@@ -38,6 +38,7 @@ extension Engine {
             c.state.startedAt = WallClock.rfc3339Nano()
             try save(c)
             watch(c.id)
+            didStart(c.id)
             return true
         } catch {
             unmountRootfs(rootfs)
@@ -101,6 +102,7 @@ extension Engine {
         c.state.finishedAt = status.exitedAt ?? WallClock.rfc3339Nano()
         unmountRootfs(containerDir(id) + "/rootfs")
         try? save(c)
+        didExit(id, startedAt: c.state.startedAt)
         for w in exitWaiters.removeValue(forKey: id) ?? [] { w.resume(returning: c.state.exitCode) }
         if c.hostConfig.autoRemove == true { try? removeNow(id) }
     }

@@ -177,24 +177,9 @@ struct SpecBuilder {
         }
     }
 
+    /// The limits, as Engine+Resources builds them (create has validated them).
     private func resources() throws -> Spec.Resources {
-        let h = container.hostConfig
-        var r = Spec.Resources()
-        r.devices = [Spec.DeviceCgroup(allow: false, access: "rwm")]
-        for (name, v) in [("memory", h.memory), ("memory-swap", h.memorySwap), ("cpu-shares", h.cpuShares),
-                          ("nano-cpus", h.nanoCpus)] where (v ?? 0) < 0 && !(name == "memory-swap" && v == -1) {
-            throw EngineErrorLike.invalid("invalid \(name): \(v ?? 0) must not be negative")
-        }
-        if let m = h.memory, m > 0 {
-            if m < 6 * 1024 * 1024 { throw EngineErrorLike.invalid("Minimum memory limit allowed is 6MB") }
-            r.memory = Spec.Memory(limit: m, swap: h.memorySwap.flatMap { $0 == 0 ? nil : $0 } ?? m * 2)
-        }
-        var cpu = Spec.CPU()
-        if let n = h.nanoCpus, n > 0 { cpu.period = 100_000; cpu.quota = n * 100_000 / 1_000_000_000 }
-        if let s = h.cpuShares, s > 0 { cpu.shares = UInt64(s) }
-        if cpu != Spec.CPU() { r.cpu = cpu }
-        if let p = h.pidsLimit, p > 0 { r.pids = Spec.Pids(limit: p) }
-        return r
+        Engine.specResources(container.hostConfig)
     }
 }
 

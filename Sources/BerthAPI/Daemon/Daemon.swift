@@ -25,6 +25,8 @@ public enum Daemon {
         await engine.restore()
         do { try await engine.collectGarbage() } catch { log.warn("garbage collection at start: \(error)") }
         router.addContainerRoutes(engine)
+        router.addStatsRoutes(engine)
+        router.addEventRoutes(engine)
         router.addImageRoutes(engine, tempDir: config.dataRoot + "/tmp")
         router.addRegistryRoutes(engine)
 
