@@ -95,6 +95,8 @@ extension Engine {
                 let wait = inStartPeriod ? settings.startInterval : settings.interval
                 try? await Task.sleep(nanoseconds: UInt64(wait))
                 if Task.isCancelled { return }
+                // A paused container is not probed (an exec would hang in the frozen cgroup).
+                if self.containers[id]?.state.status == "paused" { continue }
                 guard let process = self.probeProcess(id, command: settings.command) else { return }
                 let result = await Engine.probe(stateDir: self.shimDir(id), process: process, timeout: settings.timeout)
                 if Task.isCancelled { return }
