@@ -96,6 +96,12 @@ extension Engine {
         if let c = containers[id] { publish(c, action, extra) }
     }
 
+    /// An exec's stream ended: publish `exec_die` with its exit code, as moby does.
+    public func execEnded(_ execID: String) {
+        guard let e = try? execInstance(execID) else { return }
+        publish(e.containerID, "exec_die", ["execID": execID, "exitCode": String(e.exitCode ?? -1)])
+    }
+
     /// Publishes an image event (`pull`, `push`, `tag`, `untag`, `delete`, `import`, `load`)
     /// with the `name` attribute Docker gives them.
     public nonisolated func publishImage(_ action: String, id: String, name: String? = nil) {

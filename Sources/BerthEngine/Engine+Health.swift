@@ -98,7 +98,12 @@ extension Engine {
                 // A paused container is not probed (an exec would hang in the frozen cgroup).
                 if self.containers[id]?.state.status == "paused" { continue }
                 guard let process = self.probeProcess(id, command: settings.command) else { return }
+                // moby runs the probe as an exec, with the exec's events.
+                let execID = Engine.newID(), command = settings.command.joined(separator: " ")
+                self.publish(id, "exec_create: " + command, ["execID": execID])
+                self.publish(id, "exec_start: " + command, ["execID": execID])
                 let result = await Engine.probe(stateDir: self.shimDir(id), process: process, timeout: settings.timeout)
+                self.publish(id, "exec_die", ["execID": execID, "exitCode": String(result.exitCode == -1 ? 137 : result.exitCode)])
                 if Task.isCancelled { return }
                 self.recordHealth(id, result, settings: settings, startedMillis: started)
             }
@@ -191,10 +196,10 @@ extension Engine {
             let text = timeout % 1_000_000_000 == 0 ? "\(timeout / 1_000_000_000)s" : "\(timeout / 1_000_000)ms"
             return failed(-1, "Health check exceeded timeout (\(text))")
         }
-        var output = String(decoding: demultiplex(raw), as: UTF8.self)
-        if output.utf8.count > ContainerHealth.maxOutput {
-            output = String(decoding: Array(output.utf8.prefix(ContainerHealth.maxOutput)), as: UTF8.self)
-        }
+        // moby keeps 4 KiB and marks a cut with "...".
+        let bytes = demultiplex(raw)
+        var output = String(decoding: bytes.prefix(ContainerHealth.maxOutput), as: UTF8.self)
+        if bytes.count > ContainerHealth.maxOutput { output += "..." }
         var code = -1
         for _ in 0..<50 {
             guard let (s, _) = try? shim.request(ShimRequest(op: "exec-status", signal: status.pid)) else { break }

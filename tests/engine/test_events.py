@@ -30,7 +30,7 @@ def test_lifecycle_events_in_order(docker):  # noqa: F811
     docker("rm", "ev2")
     lines = past(docker, "--filter", "type=container")
     actions = [line.split(" ", 1)[1] for line in lines]
-    expected = ["create ev", "start ev", "pause ev", "unpause ev", "exec_create: true ev", "exec_start: true ev",
+    expected = ["create ev", "start ev", "pause ev", "unpause ev", "exec_create: true ev", "exec_start: true ev", "exec_die ev",
                 "rename ev2", "kill ev2", "die ev2", "stop ev2", "destroy ev2"]
     # stop sends SIGTERM, then SIGKILL (sleep as pid 1 ignores SIGTERM): two kill events.
     assert actions.count("kill ev2") == 2, lines

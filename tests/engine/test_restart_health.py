@@ -170,6 +170,10 @@ def test_failing_healthcheck_turns_unhealthy(docker):  # noqa: F811
     events = docker("events", "--since", "0", "--until", str(int(time.time()) + 1),
                     "--filter", "event=health_status", "--format", "{{.Action}}").stdout.decode().split("\n")
     assert events[:2] == ["health_status: healthy", "health_status: unhealthy"], events
+    # As in moby, each probe is an exec with its events.
+    probes = docker("events", "--since", "0", "--until", str(int(time.time()) + 1),
+                    "--filter", "event=exec_create", "--format", "{{.Action}}").stdout.decode().split("\n")
+    assert probes[0] == "exec_create: /bin/sh -c cat /tmp/ok", probes
 
 
 def test_image_healthcheck_timeout_and_no_healthcheck(docker, busybox_rootfs):  # noqa: F811

@@ -98,7 +98,11 @@ extension Router {
                 return .json(JSONValue.object([:]))
             }
             let type = tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream"
-            return .hijack(contentType: type) { conn in await ShimBridge.pump(fd: fd, conn: conn) }
+            let execID = req.parameter("id")
+            return .hijack(contentType: type) { conn in
+                await ShimBridge.pump(fd: fd, conn: conn)
+                await engine.execEnded(execID)
+            }
         }
         post("/exec/{id}/resize") { req in
             try await engine.resizeExec(req.parameter("id"), height: try req.query.int("h") ?? 0, width: try req.query.int("w") ?? 0)
