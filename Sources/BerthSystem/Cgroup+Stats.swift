@@ -41,16 +41,11 @@ public struct CgroupStats: Sendable {
 extension Cgroup {
     /// Reads the container's counters (cgroup v1 controllers or the v2 directory).
     public func stats() -> CgroupStats {
-        version == .v2 ? statsV2() : statsV1()
-    }
-
-    private func read(_ controller: String, _ file: String) -> String? {
-        guard let dir = dirs[controller] else { return nil }
-        return try? Files.readString(dir + "/" + file)
-    }
-
-    private func number(_ controller: String, _ file: String) -> UInt64? {
-        read(controller, file).flatMap { UInt64($0.trimmingSpaces) }
+        let dirs = self.dirs
+        let read: (String, String) -> String? = { controller, file in
+            dirs[controller].flatMap { try? Files.readString($0 + "/" + file) }
+        }
+        return version == .v2 ? Self.statsV2 { read("", $0) } : Self.statsV1(read)
     }
 
     /// `key value` lines (memory.stat, cpu.stat, cpuacct.stat).
@@ -62,16 +57,20 @@ extension Cgroup {
         }
     }
 
-    private func statsV1() -> CgroupStats {
+    /// v1 from the controllers' files; `read(controller, file)` gives a file's text.
+    static func statsV1(_ read: (String, String) -> String?) -> CgroupStats {
+        func number(_ controller: String, _ file: String) -> UInt64? {
+            read(controller, file).flatMap { UInt64($0.trimmingSpaces) }
+        }
         var s = CgroupStats()
         let ticks = UInt64(max(1, sysconf(Int32(_SC_CLK_TCK))))
         s.cpuTotal = number("cpuacct", "cpuacct.usage") ?? 0
         s.cpuPerCPU = read("cpuacct", "cpuacct.usage_percpu").map { $0.split(separator: " ").compactMap { UInt64(String($0).trimmingSpaces) } }
-        for (k, v) in Self.keyValues(read("cpuacct", "cpuacct.stat")) {
+        for (k, v) in keyValues(read("cpuacct", "cpuacct.stat")) {
             if k == "user" { s.cpuUser = v * 1_000_000_000 / ticks }
             if k == "system" { s.cpuKernel = v * 1_000_000_000 / ticks }
         }
-        for (k, v) in Self.keyValues(read("cpu", "cpu.stat")) {
+        for (k, v) in keyValues(read("cpu", "cpu.stat")) {
             switch k {
             case "nr_periods": s.throttlePeriods = v
             case "nr_throttled": s.throttledPeriods = v
@@ -84,11 +83,11 @@ extension Cgroup {
         s.memoryFailcnt = number("memory", "memory.failcnt")
         // An unlimited v1 cgroup reports a number near 2^63.
         s.memoryLimit = number("memory", "memory.limit_in_bytes").flatMap { $0 >= 1 << 62 ? nil : $0 }
-        s.memoryStat = Self.keyValues(read("memory", "memory.stat"))
+        s.memoryStat = keyValues(read("memory", "memory.stat"))
         s.pidsCurrent = number("pids", "pids.current") ?? 0
         s.pidsLimit = number("pids", "pids.max")
-        s.ioServiceBytes = Self.blkioV1(read("blkio", "blkio.throttle.io_service_bytes_recursive"))
-        s.ioServiced = Self.blkioV1(read("blkio", "blkio.throttle.io_serviced_recursive"))
+        s.ioServiceBytes = blkioV1(read("blkio", "blkio.throttle.io_service_bytes_recursive"))
+        s.ioServiced = blkioV1(read("blkio", "blkio.throttle.io_serviced_recursive"))
         return s
     }
 
@@ -103,9 +102,11 @@ extension Cgroup {
         }
     }
 
-    private func statsV2() -> CgroupStats {
+    /// v2 from the cgroup directory's files; `read(file)` gives a file's text.
+    static func statsV2(_ read: (String) -> String?) -> CgroupStats {
+        func number(_ file: String) -> UInt64? { read(file).flatMap { UInt64($0.trimmingSpaces) } }
         var s = CgroupStats()
-        for (k, v) in Self.keyValues(read("", "cpu.stat")) {
+        for (k, v) in keyValues(read("cpu.stat")) {
             switch k {
             case "usage_usec": s.cpuTotal = v * 1000
             case "user_usec": s.cpuUser = v * 1000
@@ -116,14 +117,14 @@ extension Cgroup {
             default: break
             }
         }
-        s.memoryUsage = number("", "memory.current") ?? 0
-        s.memoryMaxUsage = number("", "memory.peak")
-        s.memoryLimit = number("", "memory.max")
-        s.memoryStat = Self.keyValues(read("", "memory.stat"))
-        for (k, v) in Self.keyValues(read("", "memory.events")) where k == "max" { s.memoryFailcnt = v }
-        s.pidsCurrent = number("", "pids.current") ?? 0
-        s.pidsLimit = number("", "pids.max")
-        for line in (read("", "io.stat") ?? "").split(separator: "\n") {
+        s.memoryUsage = number("memory.current") ?? 0
+        s.memoryMaxUsage = number("memory.peak")
+        s.memoryLimit = number("memory.max")
+        s.memoryStat = keyValues(read("memory.stat"))
+        for (k, v) in keyValues(read("memory.events")) where k == "max" { s.memoryFailcnt = v }
+        s.pidsCurrent = number("pids.current") ?? 0
+        s.pidsLimit = number("pids.max")
+        for line in (read("io.stat") ?? "").split(separator: "\n") {
             let f = line.split(separator: " ")
             let dev = f.first?.split(separator: ":") ?? []
             guard dev.count == 2, let major = UInt64(dev[0]), let minor = UInt64(dev[1]) else { continue }
