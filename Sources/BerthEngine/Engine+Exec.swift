@@ -37,6 +37,9 @@ extension Engine {
     /// `POST /containers/{id}/exec`.
     public func createExec(_ ref: String, _ request: ExecCreateRequest) throws -> String {
         let c = try lookup(ref)
+        if c.state.status == "restarting" {
+            throw EngineError.conflict("Container \(c.id) is restarting, wait until the container is running")
+        }
         guard c.state.status == "running" else { throw EngineError.conflict("Container \(c.id) is not running") }
         guard let cmd = request.cmd, !cmd.isEmpty else { throw EngineError.invalidArgument("No exec command specified") }
         let id = Engine.newID()

@@ -23,6 +23,8 @@ extension Engine {
     /// `POST /containers/{id}/kill`.
     public func kill(_ ref: String, signal: String?) throws {
         let c = try lookup(ref)
+        // moby: a kill between two runs only ends the restart policy's restarts.
+        if c.state.status == "restarting" { noteManualStop(c.id); return }
         guard c.state.running else { throw EngineError.conflict("Container \(c.id) is not running") }
         let sig: Int32 = try signal.map { s throws(EngineError) in
             guard let n = Signals.parse(s) else { throw .invalidArgument("Invalid signal: \(s)") }

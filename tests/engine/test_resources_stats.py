@@ -82,6 +82,15 @@ def test_stats_table_and_json(berthd, docker):  # noqa: F811
     finally:
         p.kill()
         p.wait()
+    # `docker stats` streams: the table is redrawn each second.
+    p = subprocess.Popen(["docker", "stats", "--format", "{{.Name}} {{.MemUsage}}", "calm"], env=berthd.env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        time.sleep(3.5)
+    finally:
+        p.kill()
+        out, _ = p.communicate()
+    assert out.decode().count("calm ") >= 2 and "/ 64MiB" in out.decode(), out
     # A stopped container: zeros, not an error.
     docker("stop", "-t", "1", "calm")
     r = docker("stats", "--no-stream", "calm")
@@ -118,6 +127,16 @@ def test_limits_reach_the_cgroup_and_update_changes_them(docker):  # noqa: F811
     r = docker("update", "--memory", "512m", "lim")
     assert r.returncode != 0 and b"update the memoryswap at the same time" in r.stderr
     assert inspect(docker, "lim")["HostConfig"]["Memory"] == 96 * MiB and int(mem.read_text()) == 96 * MiB
+    # --oom-kill-disable and --blkio-weight (written where the host has a weight file).
+    r = docker("run", "-d", "--name", "nooom", "-m", "32m", "--oom-kill-disable", "--blkio-weight", "300",
+               "busybox", "sleep", "1000")
+    assert r.returncode == 0, r.stderr
+    n = inspect(docker, "nooom")
+    assert n["HostConfig"]["OomKillDisable"] is True and n["HostConfig"]["BlkioWeight"] == 300
+    if not v2:
+        control = cgroup_file(n["Id"], "memory", "memory.oom_control", "").read_text()
+        assert "oom_kill_disable 1" in control
+    docker("rm", "-f", "nooom")
     # A stopped container takes the update for its next start.
     docker("stop", "-t", "1", "lim")
     assert docker("update", "--pids-limit", "50", "lim").returncode == 0

@@ -104,6 +104,19 @@ def test_restarting_state_is_visible(docker):  # noqa: F811
     assert docker("stop", "-t", "1", "looper").returncode == 0
     time.sleep(0.5)
     assert inspect(docker, "looper")["State"]["Status"] == "exited"
+    # Between two runs: exec is refused in Docker's words, kill ends the loop.
+    docker("run", "-d", "--name", "looper2", "--restart", "always", "busybox", "sh", "-c", "sleep 0.3; exit 1")
+
+    def between():
+        c = inspect(docker, "looper2")
+        return c if c["State"]["Restarting"] and c["RestartCount"] >= 3 else None
+    wait_for(between, timeout=60, interval=0.01, what="looper2 to wait between restarts")
+    r = docker("exec", "looper2", "true")
+    if r.returncode != 0 and b"is restarting, wait until the container is running" not in r.stderr:
+        assert b"is not running" in r.stderr, r.stderr   # it may have just started again
+    assert docker("kill", "looper2").returncode == 0
+    time.sleep(1)
+    assert inspect(docker, "looper2")["State"]["Status"] == "exited"
 
 
 def test_daemon_start_restarts_always_but_not_stopped_unless_stopped(berthd, docker):  # noqa: F811
@@ -140,6 +153,14 @@ def test_update_changes_the_restart_policy(docker):  # noqa: F811
     assert inspect(docker, "later")["HostConfig"]["RestartPolicy"]["Name"] == "always"
     old = kill_container_process(docker, "later")
     wait_restarted(docker, "later", 1, old)
+    # docker kill is the user's: no restart.
+    assert docker("kill", "later").returncode == 0
+    time.sleep(1)
+    c = inspect(docker, "later")
+    assert c["State"]["Status"] == "exited" and c["State"]["ExitCode"] == 137 and c["RestartCount"] == 1
+    # docker start clears the count, as in Docker.
+    assert docker("start", "later").returncode == 0
+    assert inspect(docker, "later")["RestartCount"] == 0
 
 
 def test_failing_healthcheck_turns_unhealthy(docker):  # noqa: F811
