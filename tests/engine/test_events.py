@@ -101,3 +101,22 @@ def test_berth_events(docker, berth_cli):  # noqa: F811
     r = berth_cli("events", "--since", "0", "--until", str(int(time.time()) + 1), "--filter", "event=die",
                   "--format", "{{.Actor.Attributes.exitCode}}")
     assert r.stdout == b"0\n", r.stdout
+
+
+def test_pull_and_push_are_image_events(berthd, registry, make_oci_layout):
+    import shutil
+    if not shutil.which("skopeo") or not shutil.which("docker"):
+        pytest.skip("needs skopeo and the docker CLI")
+    layout = make_oci_layout([], image_config={"Env": ["PATH=/bin"], "Cmd": ["sh"]})
+    src = registry.ref("events/app", "1.0")
+    r = subprocess.run(["skopeo", "copy", *registry.skopeo_args("dest"), layout.skopeo_ref, "docker://" + src],
+                       capture_output=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    run = lambda *a: subprocess.run(["docker", *a], env=berthd.env, capture_output=True, timeout=120)  # noqa: E731
+    assert run("pull", src).returncode == 0
+    assert run("push", src).returncode == 0
+    r = run("events", "--since", "0", "--until", str(int(time.time()) + 1), "--filter", "type=image",
+            "--format", "{{.Action}} {{.Actor.ID}} {{.Actor.Attributes.name}}")
+    lines = r.stdout.decode().splitlines()
+    name = src.rsplit(":", 1)[0]
+    assert f"pull {src} {name}" in lines and f"push {src} {name}" in lines, lines
