@@ -93,7 +93,9 @@ extension Engine {
         stopHealthMonitor(id)
         guard var c = containers[id] else { return }
         if c.state.oomKilled { publish(c, "oom") }
-        publish(c, "die", ["exitCode": String(c.state.exitCode)])
+        let started = WallClock.epochSeconds(startedAt) ?? 0
+        let ran = max(0, (WallClock.epochSeconds(c.state.finishedAt) ?? started) - started)
+        publish(c, "die", ["exitCode": String(c.state.exitCode), "execDuration": String(ran)])
         let policy = c.hostConfig.restartPolicy ?? RestartPolicy()
         // A stop or kill by the user ends the policy's restarts, `always` included, until
         // the user starts the container or the daemon restarts.
@@ -103,8 +105,6 @@ extension Engine {
             ops.backoff[id] = nil
             return
         }
-        let started = WallClock.epochSeconds(startedAt) ?? 0
-        let ran = (WallClock.epochSeconds(c.state.finishedAt) ?? started) - started
         var timeout = ran >= 10 ? 0 : ops.backoff[id] ?? 0
         timeout = timeout == 0 ? Self.firstBackoffMillis : min(timeout * 2, Self.maxBackoffMillis)
         ops.backoff[id] = timeout
