@@ -30,10 +30,12 @@ def wait_for(predicate, timeout=20.0, interval=0.1, what="condition"):
 
 class DaemonRestarter:
     """Kills the fixture's berthd (SIGKILL) and starts replacements on the same data root
-    and socket; `close()` stops the last replacement."""
+    and socket; `close()` removes every container through the running replacement (the
+    docker fixture's cleanup comes after it, with no daemon to ask), then stops it."""
 
-    def __init__(self, berthd):
+    def __init__(self, berthd, docker):
         self.berthd = berthd
+        self.docker = docker
         self.proc = None
 
     def kill(self):
@@ -55,6 +57,14 @@ class DaemonRestarter:
         wait_for(lambda: b.ping(), timeout=20, what="berthd to answer /_ping again")
 
     def close(self):
+        if not self.berthd.ping(timeout=1):
+            try:
+                self.start()
+            except AssertionError:
+                pass
+        ids = self.docker("ps", "-aq").stdout.split()
+        if ids:
+            self.docker("rm", "-f", *[i.decode() for i in ids])
         if self.proc is not None and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:

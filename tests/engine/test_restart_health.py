@@ -32,7 +32,7 @@ def test_restart_always_comes_back_five_times_across_a_daemon_kill(berthd, docke
     c = inspect(docker, "phoenix")
     assert c["HostConfig"]["RestartPolicy"] == {"Name": "always", "MaximumRetryCount": 0}
     assert c["RestartCount"] == 0
-    daemon = DaemonRestarter(berthd)
+    daemon = DaemonRestarter(berthd, docker)
     try:
         for i in range(1, 6):
             if i == 3:
@@ -123,7 +123,7 @@ def test_daemon_start_restarts_always_but_not_stopped_unless_stopped(berthd, doc
     for name, policy in [("alw", "always"), ("unl", "unless-stopped"), ("unl2", "unless-stopped")]:
         assert docker("run", "-d", "--name", name, "--restart", policy, "busybox", "sleep", "1000").returncode == 0
     assert docker("stop", "-t", "1", "alw", "unl").returncode == 0
-    daemon = DaemonRestarter(berthd)
+    daemon = DaemonRestarter(berthd, docker)
     try:
         daemon.kill()
         daemon.start()
