@@ -19,11 +19,36 @@ extension Engine {
     }
 
     /// moby's `adaptContainerSettings` for resources: with a memory limit and no swap
-    /// setting, memory+swap is twice the limit (inspect shows it so).
+    /// setting, memory+swap is twice the limit (inspect shows it so); what the host cannot
+    /// apply is dropped, as `resourceWarnings` tells the client.
     static func adaptResources(_ host: HostConfig) -> HostConfig {
         var h = host
         if let m = h.memory, m > 0, (h.memorySwap ?? 0) == 0 { h.memorySwap = m * 2 }
+        if (h.blkioWeight ?? 0) > 0 && !hostHasBlkioWeight { h.blkioWeight = 0 }
         return h
+    }
+
+    /// The warnings moby gives in the create response (the docker CLI prints them) for
+    /// settings this host cannot honour or that are risky.
+    public static func resourceWarnings(_ h: HostConfig) -> [String] {
+        var warnings: [String] = []
+        if (h.blkioWeight ?? 0) > 0 && !hostHasBlkioWeight {
+            warnings.append("Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.")
+        }
+        if h.oomKillDisable == true && (h.memory ?? 0) == 0 {
+            warnings.append("OOM killer is disabled for the container, but no memory limit is set, this can result in the system running out of resources.")
+        }
+        return warnings
+    }
+
+    /// Whether the host's block I/O controller takes a weight (CFQ's or BFQ's on v1,
+    /// `io.weight` on v2).
+    static var hostHasBlkioWeight: Bool {
+        if Cgroup.hostVersion == .v2 {
+            return ((try? Files.readString("/sys/fs/cgroup/cgroup.controllers")) ?? "").split(separator: " ").contains("io")
+        }
+        guard let mount = Cgroup.v1Mounts()["blkio"] else { return false }
+        return Files.exists(mount + "/blkio.weight") || Files.exists(mount + "/blkio.bfq.weight")
     }
 
     /// moby's `verifyPlatformContainerResources`, in its words, plus refusals of the

@@ -11,7 +11,8 @@ extension Router {
         post("/containers/create") { req in
             let body = try await req.body.decode(CreateRequest.self)
             let c = try await engine.create(name: req.query["name"], request: body)
-            return try .json(["Id": .string(c.id), "Warnings": .array([])] as JSONValue, status: .created)
+            let warnings = Engine.resourceWarnings(body.hostConfig).map { JSONValue.string($0) }
+            return try .json(["Id": .string(c.id), "Warnings": .array(warnings)] as JSONValue, status: .created)
         }
         post("/containers/{id}/start") { req in
             try await engine.start(req.parameter("id")) ? .noContent : APIResponse(status: .notModified)
