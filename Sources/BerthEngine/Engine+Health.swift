@@ -91,8 +91,10 @@ extension Engine {
         let started = WallClock.monotonicMillis()
         ops.healthMonitors[id] = Task { [self] in
             while !Task.isCancelled {
+                // moby: the start interval applies in the start period while still starting.
                 let inStartPeriod = (WallClock.monotonicMillis() - started) * 1_000_000 < settings.startPeriod
-                let wait = inStartPeriod ? settings.startInterval : settings.interval
+                let starting = self.containers[id]?.state.health?.status == "starting"
+                let wait = inStartPeriod && starting ? settings.startInterval : settings.interval
                 try? await Task.sleep(nanoseconds: UInt64(wait))
                 if Task.isCancelled { return }
                 // A paused container is not probed (an exec would hang in the frozen cgroup).

@@ -219,3 +219,15 @@ def test_image_healthcheck_timeout_and_no_healthcheck(docker, busybox_rootfs):  
     docker("rm", "-f", "slow", "nocheck", "quick")
     docker("rmi", "slowcheck")
 
+
+
+def test_start_period_failures_do_not_count(docker):  # noqa: F811
+    r = docker("run", "-d", "--name", "warming", "--health-cmd", "false", "--health-interval", "30s",
+               "--health-start-period", "20s", "--health-start-interval", "500ms", "--health-retries", "1",
+               "busybox", "sleep", "1000")
+    assert r.returncode == 0, r.stderr
+    # Probes every 500 ms during the start period; their failures leave it starting.
+    h = wait_for(lambda: (lambda h: h if len(h["Log"]) >= 3 else None)(inspect(docker, "warming")["State"]["Health"]),
+                 timeout=10, what="three probes in the start period")
+    assert h["Status"] == "starting" and h["FailingStreak"] == 0
+    assert all(entry["ExitCode"] == 1 for entry in h["Log"])
