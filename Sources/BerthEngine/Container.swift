@@ -13,6 +13,10 @@ public struct Container: Codable, Sendable {
     public var config: ContainerConfig
     public var hostConfig: HostConfig
     public var state: State
+    /// Restarts by the restart policy since the user last started it (Docker's RestartCount).
+    public var restartCount: Int?
+    /// Set by `stop`/`kill`, cleared by `start`: `unless-stopped` stays down at daemon start.
+    public var manuallyStopped: Bool?
 
     /// Docker's `State` object.
     public struct State: Codable, Sendable, Equatable {
@@ -24,6 +28,9 @@ public struct Container: Codable, Sendable {
         public var error = ""
         public var startedAt = "0001-01-01T00:00:00Z"
         public var finishedAt = "0001-01-01T00:00:00Z"
+        /// `State.Health`, when the container has a health check.
+        public var health: ContainerHealth?
+        /// Whether a shim holds the container (a `restarting` one waits without one).
         public var running: Bool { status == "running" || status == "paused" }
     }
 

@@ -20,12 +20,15 @@ public struct ContainerConfig: Codable, Sendable, Equatable {
     public var labels: [String: String]?
     public var stopSignal: String?
     public var stopTimeout: Int?
+    /// `--health-*` flags; fields left zero take the image's HEALTHCHECK values.
+    public var healthcheck: ImageConfig.Healthcheck?
 
     enum CodingKeys: String, CodingKey {
         case hostname = "Hostname", domainname = "Domainname", user = "User", attachStdin = "AttachStdin"
         case attachStdout = "AttachStdout", attachStderr = "AttachStderr", tty = "Tty", openStdin = "OpenStdin"
         case stdinOnce = "StdinOnce", env = "Env", cmd = "Cmd", entrypoint = "Entrypoint", image = "Image"
         case workingDir = "WorkingDir", labels = "Labels", stopSignal = "StopSignal", stopTimeout = "StopTimeout"
+        case healthcheck = "Healthcheck"
     }
 
     public init() {}
@@ -50,6 +53,7 @@ public struct ContainerConfig: Codable, Sendable, Equatable {
         labels = try c.decodeIfPresent([String: String].self, forKey: .labels)
         stopSignal = try c.decodeIfPresent(String.self, forKey: .stopSignal)
         stopTimeout = try c.decodeIfPresent(Int.self, forKey: .stopTimeout)
+        healthcheck = try c.decodeIfPresent(ImageConfig.Healthcheck.self, forKey: .healthcheck)
     }
 
     static func stringOrList(_ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> [String]? {
@@ -82,12 +86,25 @@ public struct HostConfig: Codable, Sendable, Equatable {
     /// `-p 8080:80`: `80/tcp` → host bindings. Validated and recorded; publishing comes
     /// with the networking issue.
     public var portBindings: [String: [PortBinding]?]?
+    public var restartPolicy: RestartPolicy?
+    public var memoryReservation: Int64?
+    public var memorySwappiness: Int64?
+    public var cpuPeriod: Int64?
+    public var cpuQuota: Int64?
+    public var cpusetCpus: String?
+    public var cpusetMems: String?
+    public var blkioWeight: Int64?
+    public var oomKillDisable: Bool?
 
     enum CodingKeys: String, CodingKey {
         case binds = "Binds", networkMode = "NetworkMode", autoRemove = "AutoRemove", privileged = "Privileged"
         case readonlyRootfs = "ReadonlyRootfs", capAdd = "CapAdd", capDrop = "CapDrop", securityOpt = "SecurityOpt"
         case memory = "Memory", memorySwap = "MemorySwap", nanoCpus = "NanoCpus", cpuShares = "CpuShares"
         case pidsLimit = "PidsLimit", init_ = "Init", tmpfs = "Tmpfs", ulimits = "Ulimits", portBindings = "PortBindings"
+        case restartPolicy = "RestartPolicy", memoryReservation = "MemoryReservation"
+        case memorySwappiness = "MemorySwappiness", cpuPeriod = "CpuPeriod", cpuQuota = "CpuQuota"
+        case cpusetCpus = "CpusetCpus", cpusetMems = "CpusetMems", blkioWeight = "BlkioWeight"
+        case oomKillDisable = "OomKillDisable"
     }
 
     /// One resource limit, as Docker's `{"Name": "nofile", "Soft": 100, "Hard": 200}`.
@@ -106,6 +123,20 @@ public struct HostConfig: Codable, Sendable, Equatable {
     }
 
     public init() {}
+}
+
+/// `HostConfig.RestartPolicy`: `no`, `always`, `unless-stopped` or `on-failure` with an
+/// optional maximum retry count.
+public struct RestartPolicy: Codable, Sendable, Equatable {
+    public var name: String?
+    public var maximumRetryCount: Int?
+
+    enum CodingKeys: String, CodingKey { case name = "Name", maximumRetryCount = "MaximumRetryCount" }
+
+    public init(name: String? = nil, maximumRetryCount: Int? = nil) {
+        self.name = name
+        self.maximumRetryCount = maximumRetryCount
+    }
 }
 
 /// The body of `POST /containers/create`: Config with HostConfig inside.

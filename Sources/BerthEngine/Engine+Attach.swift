@@ -16,6 +16,7 @@ extension Engine {
         request.stdout = stdout
         request.stderr = stderr
         let tty = c.config.tty ?? false
+        publish(c, "attach")
         if c.state.running {
             do {
                 let (_, fd) = try ShimProcess(stateDir: shimDir(c.id)).request(request, keepOpen: true)

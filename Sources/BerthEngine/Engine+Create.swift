@@ -44,6 +44,9 @@ extension Engine {
                           path: path, args: Array(command.dropFirst()), config: request.config,
                           hostConfig: request.hostConfig, state: Container.State())
         c.config.image = imageName
+        c.config.healthcheck = Self.mergedHealthcheck(request.config.healthcheck, image: imageConfig.config?.healthcheck)
+        try Self.validateOps(request)
+        c.hostConfig = Self.adaptResources(c.hostConfig)
         // Validate what the spec builder would refuse now, not at start.
         var check = specBuilder(c, imageConfig: imageConfig.config)
         check.validating = true
@@ -60,6 +63,7 @@ extension Engine {
             try Files.mkdirAll(containerDir(id), mode: 0o710)
             _ = try snapshots.createContainer(id: id, lowers: chain, durable: durable)
             try save(c, durable: durable)
+            publish(c, "create")
         } catch {
             try? snapshots.removeContainer(id: id)
             try? Files.removeAll(containerDir(id))

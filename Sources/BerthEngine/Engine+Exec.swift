@@ -37,10 +37,14 @@ extension Engine {
     /// `POST /containers/{id}/exec`.
     public func createExec(_ ref: String, _ request: ExecCreateRequest) throws -> String {
         let c = try lookup(ref)
+        if c.state.status == "restarting" {
+            throw EngineError.conflict("Container \(c.id) is restarting, wait until the container is running")
+        }
         guard c.state.status == "running" else { throw EngineError.conflict("Container \(c.id) is not running") }
         guard let cmd = request.cmd, !cmd.isEmpty else { throw EngineError.invalidArgument("No exec command specified") }
         let id = Engine.newID()
         execs[id] = ExecInstance(id: id, containerID: c.id, request: request)
+        publish(c, "exec_create: " + cmd.joined(separator: " "), ["execID": id])
         return id
     }
 
@@ -105,6 +109,7 @@ extension Engine {
         e.pid = status.pid
         e.running = true
         execs[id] = e
+        publish(c, "exec_start: " + (r.cmd ?? []).joined(separator: " "), ["execID": id])
         return (fd!, process.terminal ?? false)
     }
 

@@ -58,6 +58,7 @@ extension Engine {
             let loaded = try await Threads.run {
                 try ImageArchive.loadOrNothing(archive: path, content: content, images: images)
             }
+            for image in loaded { publishImage("load", id: image.id.description, name: image.id.description) }
             return loaded.map { LoadedImageInfo(id: $0.id.description, names: $0.names.map(\.familiarString)) }
         } catch let e as SyscallError {
             throw EngineError.internalError("load images", cause: e)

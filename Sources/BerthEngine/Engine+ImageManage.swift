@@ -22,6 +22,7 @@ extension Engine {
             var tagged = record
             tagged.recorded = WallClock.rfc3339Nano()             // Docker's Metadata.LastTagTime
             try images.put(tagged)
+            publishImage("tag", id: record.id.description, name: reference.familiarString)
         } catch {
             throw EngineError.internalError("tag \(reference.familiarString)", cause: BerthError("\(error)"))
         }
@@ -63,11 +64,13 @@ extension Engine {
             for ref in plan.untag {
                 try images.untag(ref)
                 records.append(.untagged(ref.familiarString))
+                publishImage("untag", id: record.id.description, name: record.id.description)
             }
             guard plan.deleteImage else { return (records, 0) }
             let blobs = try record.blobs(in: content)
             try images.delete(id: record.id)
             records.append(.deleted(record.id.description))
+            publishImage("delete", id: record.id.description, name: record.id.description)
             let freed = reclaim(blobs: blobs, chain: Digest.chainIDs(config.rootfs.diffIDs))
             records += freed.layers.map { .deleted($0.description) }
             return (records, freed.bytes)

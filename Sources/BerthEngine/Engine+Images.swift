@@ -17,7 +17,9 @@ extension Engine {
         }
         let options = ImageArchive.ImportOptions(config: config, message: message, source: "-", reference: reference)
         do {
-            return try ImageArchive.importRootfs(path: path, content: content, images: images, options: options).id
+            let id = try ImageArchive.importRootfs(path: path, content: content, images: images, options: options).id
+            publishImage("import", id: id.description, name: id.description)   // as moby: the ID twice
+            return id
         } catch {
             throw EngineError.invalidArgument("\(error)")
         }

@@ -23,15 +23,20 @@ extension Engine {
     /// `POST /containers/{id}/kill`.
     public func kill(_ ref: String, signal: String?) throws {
         let c = try lookup(ref)
+        // moby: a kill between two runs only ends the restart policy's restarts.
+        if c.state.status == "restarting" { noteManualStop(c.id); return }
         guard c.state.running else { throw EngineError.conflict("Container \(c.id) is not running") }
         let sig: Int32 = try signal.map { s throws(EngineError) in
             guard let n = Signals.parse(s) else { throw .invalidArgument("Invalid signal: \(s)") }
             return n
         } ?? SIGKILL
+        // As moby: a stopping signal ends the restart policy's restarts.
+        if sig == SIGKILL || sig == (c.config.stopSignal.flatMap { Signals.parse($0) } ?? SIGTERM) { noteManualStop(c.id) }
         try signalShim(c.id, sig)
     }
 
     func signalShim(_ id: String, _ sig: Int32) throws {
+        publish(id, "kill", ["signal": String(sig)])
         do { _ = try ShimProcess(stateDir: shimDir(id)).request(ShimRequest(op: "kill", signal: sig, all: sig == SIGKILL)) } catch {
             throw EngineError.internalError("signal container \(id.prefix(12))", cause: BerthError("\(error)"))
         }
@@ -47,13 +52,15 @@ extension Engine {
     /// `POST /containers/{id}/stop`: StopSignal, then SIGKILL after the timeout.
     public func stop(_ ref: String, timeout: Int?, signal: String?) async throws -> Bool {
         let c = try lookup(ref)
+        if noteManualStop(c.id) { publish(c.id, "stop"); return true }   // was waiting to restart
         guard c.state.running else { return false }
         let sig = (signal ?? c.config.stopSignal).flatMap { Signals.parse($0) } ?? SIGTERM
         let seconds = timeout ?? c.config.stopTimeout ?? 10
         try? signalShim(c.id, sig)
-        if await exited(c.id, within: seconds) { return true }
+        if await exited(c.id, within: seconds) { publish(c.id, "stop"); return true }
         try? signalShim(c.id, SIGKILL)
         _ = await exited(c.id, within: 30)
+        publish(c.id, "stop")
         return true
     }
 
@@ -74,10 +81,17 @@ extension Engine {
     /// `DELETE /containers/{id}`.
     public func remove(_ ref: String, force: Bool) async throws {
         let c = try lookup(ref)
+        if c.state.status == "restarting" {
+            guard force else {
+                throw EngineError.conflict("You cannot remove a restarting container \(c.id). Stop the container before attempting removal or force remove")
+            }
+            noteManualStop(c.id)
+        }
         if c.state.running {
             guard force else {
                 throw EngineError.conflict("You cannot remove a running container \(c.id). Stop the container before attempting removal or force remove")
             }
+            noteManualStop(c.id)
             try? signalShim(c.id, SIGKILL)
             if !(await exited(c.id, within: 30)) {
                 // A container whose shim is gone is not running, whatever the record says.
@@ -95,11 +109,13 @@ extension Engine {
     /// Removes everything of a stopped container.
     func removeNow(_ id: String) throws {
         guard let c = containers[id] else { return }
+        forgetOps(id)
         unmountRootfs(containerDir(id) + "/rootfs")
         try? snapshots.removeContainer(id: id)
         try Files.removeAll(containerDir(id))
         try? Files.removeAll(shimDir(id))
         containers[id] = nil
+        publish(c, "destroy")
         for w in exitWaiters.removeValue(forKey: id) ?? [] { w.resume(returning: c.state.exitCode) }
         for w in removeWaiters.removeValue(forKey: id) ?? [] { w.resume(returning: c.state.exitCode) }
     }

@@ -14,6 +14,7 @@ extension Engine {
         let c = try lookup(ref)
         _ = try await stop(c.id, timeout: timeout, signal: signal)
         _ = try await start(c.id)
+        publish(c.id, "restart")
     }
 
     /// `POST /containers/{id}/pause` and `/unpause`: the cgroup freezer.
@@ -34,6 +35,7 @@ extension Engine {
         }
         c.state.status = paused ? "paused" : "running"
         try save(c)
+        publish(c, paused ? "pause" : "unpause")
     }
 
     /// `POST /containers/{id}/rename`.
@@ -46,8 +48,10 @@ extension Engine {
         if let other = containers.values.first(where: { $0.name == name && $0.id != c.id }) {
             throw EngineError.conflict("Conflict. The container name \"/\(name)\" is already in use by container \"\(other.id)\". You have to remove (or rename) that container to be able to reuse that name.")
         }
+        let oldName = c.name
         c.name = name
         try save(c)
+        publish(c, "rename", ["oldName": "/" + oldName])
     }
 
     /// `GET /containers/{id}/top`: the container's processes, as `ps -ef` columns.

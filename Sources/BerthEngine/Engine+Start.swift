@@ -42,6 +42,7 @@ extension Engine {
             c.state.startedAt = WallClock.rfc3339Nano()
             try save(c, durable: false)
             watch(c.id)
+            didStart(c.id)
             return true
         } catch {
             unmountRootfs(rootfs)
@@ -115,6 +116,7 @@ extension Engine {
         containers[id] = c
         // A --rm container's record goes next: written only if the removal fails.
         if c.hostConfig.autoRemove != true { try? save(c, durable: false) }
+        didExit(id, startedAt: c.state.startedAt)
         for w in exitWaiters.removeValue(forKey: id) ?? [] { w.resume(returning: c.state.exitCode) }
         if c.hostConfig.autoRemove == true {
             do { try removeNow(id) } catch { try? save(c, durable: false) }

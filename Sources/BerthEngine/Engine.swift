@@ -27,6 +27,10 @@ public actor Engine {
     let insecureRegistries: [String]
     /// Made on first use: an idle daemon carries no HTTP client.
     var registryClient: RegistryClient?
+    /// Restart policies and health checks at work (Engine+Restart, Engine+Health).
+    var ops = OpsState()
+    /// The event log `GET /events` reads; anything may publish to it (Engine+Events).
+    public nonisolated let events = EventBus()
 
     public init(dataRoot: String, insecureRegistries: [String] = []) throws {
         self.dataRoot = dataRoot
@@ -59,6 +63,7 @@ public actor Engine {
                 recordExit(id, s)
             }
         }
+        resumeAtBoot()
     }
 
     nonisolated func containerDir(_ id: String) -> String { dataRoot + "/containers/" + id }
@@ -87,6 +92,6 @@ public actor Engine {
     }
 
     public func list(all: Bool) -> [Container] {
-        containers.values.filter { all || $0.state.running }.sorted { $0.created > $1.created }
+        containers.values.filter { all || $0.state.running || $0.state.status == "restarting" }.sorted { $0.created > $1.created }
     }
 }

@@ -266,32 +266,9 @@ struct SpecBuilder {
         return out
     }
 
+    /// The limits, as Engine+Resources builds them (create has validated them).
     private func resources() throws -> Spec.Resources {
-        let h = container.hostConfig
-        var r = Spec.Resources()
-        r.devices = [Spec.DeviceCgroup(allow: false, access: "rwm")]
-        for (name, v) in [("memory", h.memory), ("memory-swap", h.memorySwap), ("cpu-shares", h.cpuShares),
-                          ("nano-cpus", h.nanoCpus)] where (v ?? 0) < 0 && !(name == "memory-swap" && v == -1) {
-            throw EngineErrorLike.invalid("invalid \(name): \(v ?? 0) must not be negative")
-        }
-        if let m = h.memory, m > 0 {
-            if m < 6 * 1024 * 1024 { throw EngineErrorLike.invalid("Minimum memory limit allowed is 6MB") }
-            // Docker's default swap is twice the memory; past Int64 that is unlimited.
-            r.memory = Spec.Memory(limit: m, swap: h.memorySwap.flatMap { $0 == 0 ? nil : $0 } ?? (m > Int64.max / 2 ? -1 : m * 2))
-        }
-        var cpu = Spec.CPU()
-        if let n = h.nanoCpus, n > 0 {
-            let cpus = Int64(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-            guard n >= 10_000_000, n <= cpus * 1_000_000_000 else {
-                throw EngineErrorLike.invalid("Range of CPUs is from 0.01 to \(cpus).00, as there are only \(cpus) CPUs available")
-            }
-            cpu.period = 100_000
-            cpu.quota = n / 10_000   // n / 1e9 CPUs of a 100 ms period
-        }
-        if let s = h.cpuShares, s > 0 { cpu.shares = UInt64(s) }
-        if cpu != Spec.CPU() { r.cpu = cpu }
-        if let p = h.pidsLimit, p > 0 { r.pids = Spec.Pids(limit: p) }
-        return r
+        Engine.specResources(container.hostConfig)
     }
 }
 

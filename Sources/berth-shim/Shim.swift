@@ -233,6 +233,9 @@ struct Shim {
             s.pid = pid
             s.status = execExits[pid] != nil ? "stopped" : (execs[pid] != nil ? "running" : "unknown")
             s.exitCode = execExits[pid]
+            // Reported once is enough (berthd keeps it): health probes would otherwise
+            // grow this map for as long as the container runs.
+            if s.exitCode != nil { execExits[pid] = nil }
             reply(fd, s)
         case "resize":
             let pty = request.signal.flatMap { execs[$0]?.terminal } ?? terminal

@@ -26,6 +26,8 @@ public enum Daemon {
         do { try await engine.collectGarbage() } catch { log.warn("garbage collection at start: \(error)") }
         router.addContainerRoutes(engine)
         router.addImageManageRoutes(engine, tempDir: config.dataRoot + "/tmp")
+        router.addStatsRoutes(engine)
+        router.addEventRoutes(engine)
         router.addImageRoutes(engine, tempDir: config.dataRoot + "/tmp")
         router.addRegistryRoutes(engine)
 

@@ -2,7 +2,7 @@ import BerthAPIModels
 import BerthEngine
 
 /// `GET /containers/json?filters=…`: `{"status":{"exited":true}}` or `{"status":["exited"]}`.
-/// Supported: status, name, id, label, ancestor, exited.
+/// Supported: status, name, id, label, ancestor, exited, health.
 struct ContainerFilters {
     var terms: [String: [String]] = [:]
 
@@ -14,7 +14,7 @@ struct ContainerFilters {
         }
         guard case .object(let object) = value else { throw EngineError.invalidArgument("invalid filter: \(raw)") }
         for member in object {
-            let known = ["status", "name", "id", "label", "ancestor", "exited"]
+            let known = ["status", "name", "id", "label", "ancestor", "exited", "health"]
             guard known.contains(member.key) else { throw EngineError.invalidArgument("invalid filter '\(member.key)'") }
             switch member.value {
             case .object(let set): terms[member.key] = set.keys
@@ -26,6 +26,9 @@ struct ContainerFilters {
         for s in terms["status"] ?? [] where !statuses.contains(s) {
             throw EngineError.invalidArgument("invalid filter 'status=\(s)'")
         }
+        for h in terms["health"] ?? [] where !["starting", "healthy", "unhealthy", "none"].contains(h) {
+            throw EngineError.invalidArgument("Unrecognised filter value for health: \(h)")
+        }
     }
 
     /// A status filter other than running reaches stopped containers without `all`.
@@ -34,6 +37,7 @@ struct ContainerFilters {
     func matches(_ c: Container) -> Bool {
         if let s = terms["status"], !s.contains(c.state.status) { return false }
         if let n = terms["name"], !n.contains(where: { c.name.firstRange(of: $0.hasPrefix("/") ? String($0.dropFirst()) : $0) != nil }) { return false }
+        if let h = terms["health"], !h.contains(c.state.health?.status ?? "none") { return false }
         if let i = terms["id"], !i.contains(where: { c.id.hasPrefix($0) }) { return false }
         if let e = terms["exited"], !(c.state.status == "exited" && e.contains(String(c.state.exitCode))) { return false }
         if let a = terms["ancestor"], !a.contains(where: { $0 == c.image || c.imageID.description.hasPrefix($0)

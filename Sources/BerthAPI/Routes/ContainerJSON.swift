@@ -13,7 +13,10 @@ enum ContainerJSON {
         switch c.state.status {
         case "running":
             let started = WallClock.epochSeconds(c.state.startedAt) ?? now
-            return "Up " + HumanUnits.duration(seconds: Double(now - started))
+            return "Up " + HumanUnits.duration(seconds: Double(now - started)) + OpsJSON.healthSuffix(c)
+        case "restarting":
+            let finished = WallClock.epochSeconds(c.state.finishedAt) ?? now
+            return "Restarting (\(c.state.exitCode)) " + HumanUnits.duration(seconds: Double(now - finished)) + " ago"
         case "paused":
             let started = WallClock.epochSeconds(c.state.startedAt) ?? now
             return "Up " + HumanUnits.duration(seconds: Double(now - started)) + " (Paused)"
@@ -53,7 +56,7 @@ enum ContainerJSON {
         let s = c.state
         let config = c.config
         let host = c.hostConfig
-        return [
+        return OpsJSON.decorate(c, [
             "Id": .string(c.id),
             "Created": .string(c.created),
             "Path": .string(c.path),
@@ -98,6 +101,6 @@ enum ContainerJSON {
                 "Labels": labels(c),
             ],
             "NetworkSettings": ["Networks": [:]],
-        ]
+        ])
     }
 }

@@ -11,7 +11,8 @@ extension Router {
         post("/containers/create") { req in
             let body = try await req.body.decode(CreateRequest.self)
             let c = try await engine.create(name: req.query["name"], request: body)
-            return try .json(["Id": .string(c.id), "Warnings": .array([])] as JSONValue, status: .created)
+            let warnings = Engine.resourceWarnings(body.hostConfig).map { JSONValue.string($0) }
+            return try .json(["Id": .string(c.id), "Warnings": .array(warnings)] as JSONValue, status: .created)
         }
         post("/containers/{id}/start") { req in
             try await engine.start(req.parameter("id")) ? .noContent : APIResponse(status: .notModified)
@@ -98,7 +99,11 @@ extension Router {
                 return .json(JSONValue.object([:]))
             }
             let type = tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream"
-            return .hijack(contentType: type) { conn in await ShimBridge.pump(fd: fd, conn: conn) }
+            let execID = req.parameter("id")
+            return .hijack(contentType: type) { conn in
+                await ShimBridge.pump(fd: fd, conn: conn)
+                await engine.execEnded(execID)
+            }
         }
         post("/exec/{id}/resize") { req in
             try await engine.resizeExec(req.parameter("id"), height: try req.query.int("h") ?? 0, width: try req.query.int("w") ?? 0)

@@ -64,6 +64,7 @@ enum ImportChanges {
             case "LABEL":
                 let kv = args.split(separator: "=", maxSplits: 1).map { String($0).trimmingSpaces }
                 c.labels = (c.labels ?? [:]).merging([kv[0]: kv.count > 1 ? kv[1].unquoted : ""]) { _, b in b }
+            case "HEALTHCHECK": c.healthcheck = try HealthcheckChange.parse(args)
             case "VOLUME": c.volumes = (c.volumes ?? [:]).merging([args: .init()]) { a, _ in a }
             default: throw EngineError.invalidArgument("\(parts[0]) is not a valid change command")
             }

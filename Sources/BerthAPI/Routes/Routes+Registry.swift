@@ -17,7 +17,11 @@ extension Router {
             let credentials = try RegistryAuthHeader.credentials(req.headers.first(name: "X-Registry-Auth"))
             let (stream, emit, finish) = Self.progressChannel()
             let pending = try await engine.preparePush(reference, credentials: credentials, emit: emit)
-            return Self.progressResponse(stream, finish: finish) { try await pending.run() }
+            let pushed = reference
+            return Self.progressResponse(stream, finish: finish) {
+                try await pending.run()
+                engine.publishImage("push", id: pushed.familiarString, name: pushed.familiarName)
+            }
         }
         post("/auth") { req in
             let body = try await req.body.decode(AuthConfigBody.self)
@@ -58,7 +62,11 @@ extension Router {
         let credentials = try RegistryAuthHeader.credentials(req.headers.first(name: "X-Registry-Auth"))
         let (stream, emit, finish) = progressChannel()
         let pending = try await engine.preparePull(reference, platform: platform, credentials: credentials, emit: emit)
-        return progressResponse(stream, finish: finish) { _ = try await pending.run() }
+        let pulled = reference
+        return progressResponse(stream, finish: finish) {
+            _ = try await pending.run()
+            engine.publishImage("pull", id: pulled.familiarString, name: pulled.familiarName)
+        }
     }
 
     /// A reference from the API, with Docker's error for a bad one.

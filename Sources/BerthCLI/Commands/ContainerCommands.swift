@@ -19,9 +19,11 @@ extension CommandRegistry {
         register(.rm, group: group, groupSummary: summary, topLevel: true)
         register(.run, group: group, groupSummary: summary, topLevel: true)
         register(.start, group: group, groupSummary: summary, topLevel: true)
+        register(.stats, group: group, groupSummary: summary, topLevel: true)
         register(.stop, group: group, groupSummary: summary, topLevel: true)
         register(.top, group: group, groupSummary: summary, topLevel: true)
         register(.unpause, group: group, groupSummary: summary, topLevel: true)
+        register(.update, group: group, groupSummary: summary, topLevel: true)
         register(.wait, group: group, groupSummary: summary, topLevel: true)
         register(.inspect)
     }

@@ -48,6 +48,7 @@ public struct CommandRegistry: Sendable {
         var registry = CommandRegistry()
         registry.register(.version)
         registry.register(.info, group: "system", groupSummary: "Manage Berth", topLevel: true)
+        registry.register(.events, group: "system", groupSummary: "Manage Berth", topLevel: true)
         registry.registerContainerCommands()
         registry.registerImageCommands()
         return registry
