@@ -27,6 +27,8 @@ for p in (BENCH_DIR, REPO_ROOT / "tests"):
 BENCHMARKS: dict[str, tuple[str, str]] = {
     "runtime": ("bench_runtime", "run /bin/true in a busybox bundle (5 namespaces, 64 MiB limit): "
                                  "berth-runtime vs runc, crun and the unshare+chroot floor; peak RSS of create"),
+    "pull": ("bench_pull", "cold pull of a debootstrap bookworm image (5 gzip layers) from a local registry: "
+                           "berth vs docker and the sha256sum + gzip -dc | tar -x floor; MB/s"),
 }
 
 

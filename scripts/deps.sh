@@ -5,7 +5,7 @@
 #   scripts/deps.sh            build and run: libseccomp, libarchive, busybox-static, toolchain helpers
 #   scripts/deps.sh --test     + the peers tests use: runc, crun, podman, containerd, skopeo,
 #                                docker-registry, htpasswd, hyperfine, uidmap, iptables, pytest, docker-py
-#   scripts/deps.sh --bench    + docker.io (Debian's dockerd 20.10), only for side-by-side benchmarks
+#   scripts/deps.sh --bench    + docker.io (Debian's dockerd 20.10) and debootstrap, only for benchmarks
 #   scripts/deps.sh --dry-run  print what would be installed and exit
 #
 # The Swift toolchain itself is not a Debian package; it is expected in /opt/swift (see MACHINE-NOTES).
@@ -33,7 +33,7 @@ test_pkgs=(
   runc crun podman containerd skopeo docker-registry apache2-utils hyperfine uidmap iptables
   util-linux iproute2 procps time curl python3-pip
 )
-bench_pkgs=(docker.io)
+bench_pkgs=(docker.io debootstrap)
 
 pkgs=("${build_pkgs[@]}")
 [ "$want_test" = 1 ] && pkgs+=("${test_pkgs[@]}")
