@@ -13,12 +13,17 @@ reach it over the same loopback. Rows, each a cold pull (nothing of the image pr
 timed run):
 
   berth        `berth -H SOCK pull 127.0.0.1:PORT/debian:bench` against a berthd (release build)
-               started on a fresh data root before each run and stopped after it, untimed
-  docker       `docker -H SOCK pull …` against Debian's dockerd (20.10, overlay2) on a temporary
-               data root; `docker rmi` + `docker image prune -af` after each run, untimed
+  docker       `docker -H SOCK pull …` against Debian's dockerd (20.10, overlay2)
   floor        for the same blobs on local disk, per layer `sha256sum BLOB` then
                `gzip -dc BLOB | tar -x -C DIR`, all layers in parallel; nothing synced
   floor+syncfs the floor followed by `sync -f DIR` (syncfs), as durable as a pulled snapshot
+
+Each daemon starts on a fresh data root before each run and stops after it (untimed). What a run
+wrote is not deleted until the end: it is renamed into a trash dir. Deleting ~8,000 files right
+before the next run makes ext4's inode allocator skip every recently deleted inode in those block
+groups (`recently_deleted`, re-reading inode table blocks), which here cost the next contender
+seconds of system time. Before each run `sync -f` flushes what the previous one left dirty, so a
+contender that syncs does not pay for another's writeback.
 """
 
 from __future__ import annotations
@@ -328,6 +333,92 @@ def private_netns() -> Iterator[str]:
         subprocess.run(["ip", "netns", "delete", name], capture_output=True)
 
 
+# --- per-run daemons and outputs ----------------------------------------------------------------
+
+class Trash:
+    """Where each run's output goes (a rename) until `empty()` at the end; see the module doc."""
+
+    def __init__(self, base: Path):
+        self.dir = base / "trash"
+        self.dir.mkdir(parents=True, exist_ok=True)
+
+    def take(self, path: Path) -> None:
+        from fixtures.cleanup import unmount_under
+
+        if not path.exists():
+            return
+        unmount_under(path)
+        path.rename(self.dir / f"{path.name}-{uuid.uuid4().hex[:8]}")
+
+    def empty(self) -> None:
+        from fixtures.cleanup import unmount_under
+
+        unmount_under(self.dir)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def flush(path: Path) -> None:
+    """syncfs of the file system holding `path`: what earlier runs left dirty is written now."""
+    subprocess.run(["sync", "-f", str(path)], check=False)
+
+
+def _stop_session(proc: subprocess.Popen, base: Path, timeout: float) -> None:
+    """Stop a daemon we started by its PID, then whatever is left of its session (by PID)."""
+    from fixtures.cleanup import find_processes
+    from fixtures.host import stop_process
+
+    stop_process(proc, timeout)
+    for pid in find_processes(session=proc.pid, cmdline_contains=str(base)):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, 9)
+
+
+def _wait_ready(proc: subprocess.Popen, ready, log: Path, what: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not ready():
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited {proc.returncode}:\n{_tail(log)}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not answer within {timeout}s:\n{_tail(log)}")
+        time.sleep(0.05)
+
+
+@dataclass
+class Berthd:
+    proc: subprocess.Popen
+    base: Path
+
+    @property
+    def socket(self) -> str:
+        return f"unix://{self.base}/berth.sock"
+
+
+def start_berthd(binary: str, parent: Path) -> Berthd:
+    """berthd on a fresh data root, socket, pid file and empty daemon.json under `parent`."""
+    from fixtures.berthd import unix_request
+
+    base = Path(tempfile.mkdtemp(prefix="berthd-", dir=parent))
+    (base / "daemon.json").write_text("{}\n")
+    cmd = [binary, "--data-root", str(base / "root"), "--host", f"unix://{base}/berth.sock",
+           "--pidfile", str(base / "berthd.pid"), "--config-file", str(base / "daemon.json")]
+    with open(base / "berthd.log", "ab") as log:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+
+    def ready() -> bool:
+        try:
+            return (base / "berth.sock").exists() and unix_request(base / "berth.sock", "GET", "/_ping", timeout=2).status == 200
+        except OSError:
+            return False
+
+    try:
+        _wait_ready(proc, ready, base / "berthd.log", "berthd", 20)
+    except BaseException:
+        _stop_session(proc, base, 10)
+        raise
+    return Berthd(proc, base)
+
+
 # --- dockerd on a temporary root ---------------------------------------------------------------
 
 @dataclass
@@ -349,45 +440,30 @@ class Dockerd:
         return env
 
 
-@contextlib.contextmanager
-def run_dockerd(start_timeout: float = 60) -> Iterator[Dockerd]:
-    """Debian's dockerd on a temp data root, exec root, socket and empty daemon.json, with no
-    bridge and no iptables (it runs in the benchmark's private netns anyway). Stopped by PID;
-    its session's leftovers (containerd) killed by PID; mounts under the temp dir unmounted."""
-    from fixtures.cleanup import find_processes, unmount_under
-    from fixtures.host import stop_process
+def start_dockerd(parent: Path, start_timeout: float = 60) -> Dockerd:
+    """Debian's dockerd on a fresh data root, exec root, socket and empty daemon.json under
+    `parent`, with no bridge and no iptables (it runs in the benchmark's private netns anyway)."""
+    base = Path(tempfile.mkdtemp(prefix="dockerd-", dir=parent))
+    (base / "client").mkdir()
+    (base / "daemon.json").write_text("{}\n")
+    cmd = [which("dockerd"), "--data-root", str(base / "root"), "--exec-root", str(base / "exec"),
+           "-H", f"unix://{base}/docker.sock", "--pidfile", str(base / "docker.pid"),
+           "--config-file", str(base / "daemon.json"), "--bridge", "none", "--iptables=false",
+           "--ip-masq=false", "--storage-driver", "overlay2", "--log-level", "warn"]
+    with open(base / "dockerd.log", "ab") as log:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    d = Dockerd(proc, base)
 
-    base = Path(tempfile.mkdtemp(prefix="berth-bench-dockerd-"))
-    proc = None
+    def ready() -> bool:
+        return (base / "docker.sock").exists() and d.docker("version", check=False, timeout=10).returncode == 0
+
     try:
-        (base / "client").mkdir()
-        (base / "daemon.json").write_text("{}\n")
-        cmd = [which("dockerd"), "--data-root", str(base / "root"), "--exec-root", str(base / "exec"),
-               "-H", f"unix://{base}/docker.sock", "--pidfile", str(base / "docker.pid"),
-               "--config-file", str(base / "daemon.json"), "--bridge", "none", "--iptables=false",
-               "--ip-masq=false", "--storage-driver", "overlay2", "--log-level", "warn"]
-        with open(base / "dockerd.log", "ab") as log:
-            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                    start_new_session=True)
-        d = Dockerd(proc, base)
-        deadline = time.monotonic() + start_timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"dockerd exited {proc.returncode}:\n{_tail(base / 'dockerd.log')}")
-            if (base / "docker.sock").exists() and d.docker("version", check=False, timeout=10).returncode == 0:
-                break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"dockerd did not answer within {start_timeout}s:\n{_tail(base / 'dockerd.log')}")
-            time.sleep(0.1)
-        yield d
-    finally:
-        if proc is not None:
-            stop_process(proc, 20)
-            for pid in find_processes(session=proc.pid, cmdline_contains=str(base)):
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, 9)
-        unmount_under(base)
-        shutil.rmtree(base, ignore_errors=True)
+        _wait_ready(proc, ready, base / "dockerd.log", "dockerd", start_timeout)
+    except BaseException:
+        _stop_session(proc, base, 20)
+        raise
+    return d
 
 
 def _tail(path: Path, lines: int = 10) -> str:
@@ -407,28 +483,34 @@ def berth_binaries() -> tuple[str, str] | None:
     return None
 
 
-def berth_contender(ref: str, layers: int) -> Contender:
+class DaemonPerRun:
+    """Setup/teardown for a contender that pulls through a daemon started fresh for each run."""
+
+    def __init__(self, start, stop_timeout: float, trash: Trash, base: Path, verify=None):
+        self.start, self.stop_timeout, self.trash, self.base, self.verify = start, stop_timeout, trash, base, verify
+        self.current = None
+
+    def setup(self, i: int) -> None:
+        self.current = self.start()
+        flush(self.base)
+
+    def teardown(self, i: int) -> None:
+        d, self.current = self.current, None
+        if d is None:
+            return
+        try:
+            if i == 0 and self.verify:
+                self.verify(d.base)
+        finally:
+            _stop_session(d.proc, d.base, self.stop_timeout)
+            self.trash.take(d.base)
+
+
+def berth_contender(ref: str, layers: int, base: Path, trash: Trash) -> Contender:
     bins = berth_binaries()
     if bins is None:
         return Contender("berth", ["false"], check=lambda: "not installed: no berthd/berth in $BERTH_BIN_DIR or /usr/local/bin")
     berthd, berth = bins
-    from fixtures.berthd import run_berthd
-
-    state: dict = {}
-
-    def setup(i: int) -> None:
-        stack = contextlib.ExitStack()
-        state["daemon"] = stack.enter_context(run_berthd(binary=berthd))
-        state["stack"] = stack
-
-    def teardown(i: int) -> None:
-        stack, daemon = state.pop("stack", None), state.pop("daemon", None)
-        try:
-            if i == 0 and daemon is not None:
-                verify(daemon.data_root)
-        finally:
-            if stack is not None:
-                stack.close()
 
     def verify(root: Path) -> None:
         """After the first pull: one snapshot per layer, and the top layer's file is there."""
@@ -438,30 +520,36 @@ def berth_contender(ref: str, layers: int) -> Contender:
             raise RuntimeError(f"berth pull left {len(snaps)} snapshots (expected {layers}), "
                                f"{len(marker)} with etc/berth-bench")
 
+    runs = DaemonPerRun(lambda: start_berthd(berthd, base), 10, trash, base, verify)
     return Contender(
-        "berth", lambda i: [berth, "-H", state["daemon"].docker_host, "pull", ref],
-        setup=setup, teardown=teardown,
-        note=f"{berthd}; fresh berthd data root per run (started and stopped untimed)")
+        "berth", lambda i: [berth, "-H", runs.current.socket, "pull", ref],
+        setup=runs.setup, teardown=runs.teardown, note=f"{berthd}")
 
 
-def docker_contender(ref: str, holder: dict) -> Contender:
-    def cold(i: int) -> None:
-        d = holder.get("dockerd")
-        if d is None:
-            return
-        d.docker("rmi", "-f", ref, check=False)
-        d.docker("image", "prune", "-af", check=False)
+def docker_contender(ref: str, base: Path, trash: Trash) -> Contender:
+    runs = DaemonPerRun(lambda: start_dockerd(base), 30, trash, base)
 
     def check() -> str | None:
-        return holder.get("dockerd_error")
+        try:
+            d = start_dockerd(base)
+        except (RuntimeError, OSError, subprocess.SubprocessError) as e:
+            return f"dockerd did not start: {e}"
+        try:
+            print(f"dockerd {d.docker('version', '--format', '{{.Server.Version}}').stdout.strip()}")
+        finally:
+            _stop_session(d.proc, d.base, 30)
+            trash.take(d.base)
+        return None
 
     return Contender(
-        "docker", lambda i: ["docker", "-H", holder["dockerd"].socket, "pull", ref],
-        setup=cold, teardown=cold, check=check, requires=["dockerd", "docker"],
-        env=None, note="Debian's dockerd, overlay2, temp data root; rmi + image prune -af between runs")
+        "docker", lambda i: ["docker", "-H", runs.current.socket, "pull", ref],
+        setup=runs.setup, teardown=runs.teardown, check=check, requires=["dockerd", "docker"],
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("DOCKER_")},
+             "DOCKER_CONFIG": str(base / "docker-client")},
+        note="Debian's dockerd, overlay2")
 
 
-def floor_contenders(image: BenchImage, base: Path) -> list[Contender]:
+def floor_contenders(image: BenchImage, base: Path, trash: Trash) -> list[Contender]:
     blobs = [str(image.blob(layer["digest"])) for layer in image.layers]
 
     def script(out: Path, sync: bool) -> list[str]:
@@ -478,12 +566,13 @@ def floor_contenders(image: BenchImage, base: Path) -> list[Contender]:
         out = base / name
 
         def setup(i: int) -> None:
-            shutil.rmtree(out, ignore_errors=True)
+            trash.take(out)
             for k in range(len(blobs)):
                 (out / str(k)).mkdir(parents=True)
+            flush(base)
 
         def teardown(i: int) -> None:
-            shutil.rmtree(out, ignore_errors=True)
+            trash.take(out)
 
         return Contender(name, script(out, sync), setup=setup, teardown=teardown,
                          requires=["sha256sum", "gzip", "tar", "bash"], note=note)
@@ -541,21 +630,16 @@ def main(opts) -> int:
         print(f"  {layer['name']:<10} {layer['size'] / 1e6:7.2f} MB  {layer['digest'][:19]}")
 
     base = Path(tempfile.mkdtemp(prefix="berth-bench-pull-"))
-    holder: dict = {}
+    trash = Trash(base)
     try:
-        with private_netns() as ns, run_registry() as registry, contextlib.ExitStack() as stack:
+        with private_netns() as ns, run_registry() as registry:
             ref = registry.ref(REPOSITORY, TAG)
             subprocess.run(["skopeo", "copy", "--quiet", f"oci:{image.layout}:{TAG}", registry.docker_ref(REPOSITORY, TAG),
                             "--dest-tls-verify=false"], check=True, capture_output=True, timeout=300)
-            if which("dockerd") and which("docker"):
-                try:
-                    holder["dockerd"] = stack.enter_context(run_dockerd())
-                    version = holder["dockerd"].docker("version", "--format", "{{.Server.Version}}").stdout.strip()
-                    print(f"dockerd {version} (temp root {holder['dockerd'].base})")
-                except (RuntimeError, OSError, subprocess.SubprocessError) as e:
-                    holder["dockerd_error"] = f"dockerd did not start: {e}"
-            print(f"registry {registry.address} in netns {ns}; pulling {ref}")
-            contenders = [berth_contender(ref, len(image.layers)), docker_contender(ref, holder), *floor_contenders(image, base)]
+            print(f"registry {registry.address} in netns {ns}; pulling {ref}; work dir {base}")
+            (base / "docker-client").mkdir()
+            contenders = [berth_contender(ref, len(image.layers), base, trash), docker_contender(ref, base, trash),
+                          *floor_contenders(image, base, trash)]
             results = run_contenders(contenders, runs=opts.runs, warmup=opts.warmup, baseline="docker",
                                      title=f"pull: cold pull of {REPOSITORY}:{TAG} from a local registry")
             print_summary(results, image.compressed_bytes)
@@ -564,5 +648,9 @@ def main(opts) -> int:
         print(f"pull: failed to set up: {e} {detail or ''}")
         return 1
     finally:
+        trash.empty()
+        from fixtures.cleanup import unmount_under
+
+        unmount_under(base)
         shutil.rmtree(base, ignore_errors=True)
     return 0
