@@ -29,6 +29,8 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
                                  "berth-runtime vs runc, crun and the unshare+chroot floor; peak RSS of create"),
     "daemon": ("bench_daemon", "run --rm busybox true through CLI and daemon: berth vs docker and podman; "
                                "daemon RSS, per-container shim PSS, run -d rate and ps latency"),
+    "pull": ("bench_pull", "cold pull of a debootstrap bookworm image (5 gzip layers) from a local registry: "
+                           "berth vs docker and the sha256sum + gzip -dc | tar -x floor; MB/s"),
 }
 
 

@@ -6,7 +6,7 @@
 #   scripts/deps.sh --test     + the peers tests use: runc, crun, podman, containerd, skopeo,
 #                                docker-registry, docker.io (a reference dockerd 20.10), htpasswd,
 #                                hyperfine, uidmap, iptables, pytest, docker-py
-#   scripts/deps.sh --bench    + what only the benchmarks use
+#   scripts/deps.sh --bench    + debootstrap (the pull benchmark's Debian image)
 #   scripts/deps.sh --dry-run  print what would be installed and exit
 #
 # The Swift toolchain itself is not a Debian package; it is expected in /opt/swift (see MACHINE-NOTES).
@@ -34,7 +34,7 @@ test_pkgs=(
   runc crun podman containerd skopeo docker-registry docker.io apache2-utils hyperfine uidmap iptables
   util-linux iproute2 procps time curl python3-pip
 )
-bench_pkgs=()
+bench_pkgs=(debootstrap)
 
 pkgs=("${build_pkgs[@]}")
 [ "$want_test" = 1 ] && pkgs+=("${test_pkgs[@]}")

@@ -21,8 +21,12 @@ struct ImagePull: Sendable {
     var snapshots: any SnapshotStore
     var emit: ProgressSink
     var origins: BlobOrigins
-    /// Docker's `max-concurrent-downloads` default.
+    /// Docker's `max-concurrent-downloads` default. It limits downloads only: a layer whose
+    /// download is done frees its slot before it is unpacked, as in Docker.
     var maxDownloads = 3
+    /// Layers unpacked at once: one per CPU (unpacking is decompression, hashing and file
+    /// creation), at least two so a small layer is not stuck behind a big one.
+    var maxUnpacks = max(2, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
     /// Pulls what `pulled` names; returns the image ID.
     func run(_ pulled: PulledManifest) async throws -> Digest {
@@ -59,18 +63,42 @@ struct ImagePull: Sendable {
         }
         for i in work.dropFirst(maxDownloads) { emit(ProgressMessage("Waiting", id: ProgressEvent.shortID(manifest.layers[i].digest))) }
 
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        // Downloads and unpacks are separate tasks with separate limits: while big layers
+        // unpack, the remaining downloads go on.
+        enum Step: Sendable { case downloaded(Int), unpacked }
+        try await withThrowingTaskGroup(of: Step.self) { group in
             var next = work.makeIterator()
-            func start() {
+            var downloaded: [Int] = []
+            var unpacking = 0
+            func download() {
                 guard let i = next.next() else { return }
-                let layer = manifest.layers[i], diffID = diffIDs[i], chainID = chain[i]
+                let layer = manifest.layers[i]
                 group.addTask {
                     try await fetch(layer, progress: { emit(ProgressMessage($0)) })
-                    try await unpack(layer, diffID: diffID, chainID: chainID)
+                    return .downloaded(i)
                 }
             }
-            for _ in 0..<maxDownloads { start() }
-            while try await group.next() != nil { start() }
+            func unpackNext() {
+                guard unpacking < maxUnpacks, !downloaded.isEmpty else { return }
+                let i = downloaded.removeFirst()
+                let layer = manifest.layers[i], diffID = diffIDs[i], chainID = chain[i]
+                unpacking += 1
+                group.addTask {
+                    try await unpack(layer, diffID: diffID, chainID: chainID)
+                    return .unpacked
+                }
+            }
+            for _ in 0..<maxDownloads { download() }
+            while let step = try await group.next() {
+                switch step {
+                case .downloaded(let i):
+                    downloaded.append(i)
+                    download()
+                case .unpacked:
+                    unpacking -= 1
+                }
+                unpackNext()
+            }
         }
 
         // Everything is in: record the manifest (and index) blobs, then the image and its names.
