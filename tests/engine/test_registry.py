@@ -279,7 +279,12 @@ def test_a_pull_interrupted_mid_layer_completes_when_repeated(registry, make_oci
                 deadline = time.monotonic() + 60
                 ingest_dir = daemon.data_root / "content" / "ingest"
                 while time.monotonic() < deadline:
-                    sizes = [p.stat().st_size for p in ingest_dir.iterdir()] if ingest_dir.exists() else []
+                    sizes = []
+                    for p in (ingest_dir.iterdir() if ingest_dir.exists() else []):
+                        try:
+                            sizes.append(p.stat().st_size)
+                        except FileNotFoundError:   # committed (renamed) meanwhile
+                            pass
                     if any(s > 512 * 1024 for s in sizes):
                         break
                     time.sleep(0.05)
