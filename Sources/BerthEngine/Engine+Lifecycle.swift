@@ -92,8 +92,15 @@ extension Engine {
                 throw EngineError.conflict("You cannot remove a running container \(c.id). Stop the container before attempting removal or force remove")
             }
             noteManualStop(c.id)
-            try? signalShim(c.id, SIGKILL)
-            if !(await exited(c.id, within: 30)) {
+            // Sent again each second: a concurrent start may bring up a new shim after the first
+            // signal, and a container frozen meanwhile must be thawed to die.
+            var gone = false
+            for _ in 0..<30 where !gone {
+                try? signalShim(c.id, SIGKILL)
+                if containers[c.id]?.state.status == "running" { try? runtime(c.id).resume(c.id) }
+                gone = await exited(c.id, within: 1)
+            }
+            if !gone {
                 // A container whose shim is gone is not running, whatever the record says.
                 let shim = ShimProcess(stateDir: shimDir(c.id))
                 guard !shim.isAlive else {
