@@ -45,15 +45,18 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Networks and endpoints: IPAM, published ports, netavark + aardvark-dns runs.
+        .target(name: "BerthNetwork", dependencies: ["BerthSystem", "BerthJSON", "CBerth"]),
         .target(name: "BerthAPIModels", dependencies: ["BerthOCI"]),
         .target(
             name: "BerthEngine",
-            dependencies: ["BerthRuntime", "BerthImage", "BerthRegistry", "BerthOCI", "BerthSystem", "BerthAPIModels", "CBerth"]
+            dependencies: ["BerthRuntime", "BerthImage", "BerthRegistry", "BerthNetwork", "BerthOCI", "BerthSystem",
+                           "BerthAPIModels", "CBerth"]
         ),
         .target(
             name: "BerthAPI",
             dependencies: [
-                "BerthAPIModels", "BerthSystem", "BerthEngine", "BerthOCI",
+                "BerthAPIModels", "BerthSystem", "BerthEngine", "BerthNetwork", "BerthOCI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -64,7 +67,7 @@ let package = Package(
 
         .executableTarget(name: "berth-runtime", dependencies: ["BerthRuntime"]),
         .executableTarget(name: "berth-shim", dependencies: ["BerthRuntime"]),
-        .executableTarget(name: "berthd", dependencies: ["BerthAPI", "BerthCLI"]),
+        .executableTarget(name: "berthd", dependencies: ["BerthAPI", "BerthCLI", "BerthNetwork"]),
         .executableTarget(name: "berth", dependencies: ["BerthCLI"]),
         // BerthJSON against Foundation's coders; prints timings (not part of the tests).
         .executableTarget(name: "berth-json-bench", dependencies: ["BerthJSON", "BerthOCI", "BerthRuntime"],

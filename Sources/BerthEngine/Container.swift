@@ -13,6 +13,8 @@ public struct Container: Codable, Sendable {
     public var config: ContainerConfig
     public var hostConfig: HostConfig
     public var state: State
+    /// Ports, links, DNS and endpoint settings (nil in records written before networking).
+    public var network: ContainerNetworkConfig?
 
     /// Docker's `State` object.
     public struct State: Codable, Sendable, Equatable {

@@ -78,6 +78,7 @@ extension Engine {
     func removeNow(_ id: String) throws {
         guard let c = containers[id] else { return }
         unmountRootfs(containerDir(id) + "/rootfs")
+        if !c.state.running { releaseNetworkLater(id) }
         try? snapshots.removeContainer(id: id)
         try Files.removeAll(containerDir(id))
         try? Files.removeAll(shimDir(id))

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import BerthAPIModels
 import BerthImage
+import BerthNetwork
 import BerthOCI
 import BerthRegistry
 import BerthRuntime
@@ -27,10 +28,13 @@ public actor Engine {
     let insecureRegistries: [String]
     /// Made on first use: an idle daemon carries no HTTP client.
     var registryClient: RegistryClient?
+    /// Networks, endpoints and their leases (thread-safe; see Engine+Network).
+    public nonisolated let network: NetworkManager
 
-    public init(dataRoot: String, insecureRegistries: [String] = []) throws {
+    public init(dataRoot: String, insecureRegistries: [String] = [], networkDefaults: NetworkDefaults = NetworkDefaults()) throws {
         self.dataRoot = dataRoot
         self.insecureRegistries = insecureRegistries
+        network = try NetworkManager(dataRoot: dataRoot, defaults: networkDefaults)
         try Files.mkdirAll(dataRoot + "/containers", mode: 0o710)
         content = try ContentStores.local(root: dataRoot)
         images = try ImageStores.local(root: dataRoot)
@@ -59,6 +63,7 @@ public actor Engine {
                 recordExit(id, s)
             }
         }
+        restoreNetworks()
     }
 
     nonisolated func containerDir(_ id: String) -> String { dataRoot + "/containers/" + id }

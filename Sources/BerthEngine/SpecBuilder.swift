@@ -12,6 +12,14 @@ struct SpecBuilder {
     let containerDir: String
     /// At create time the rootfs is not mounted: user names are resolved at start.
     var validating = false
+    /// The network namespace, as the network mode wants it (see `apply(_: NetworkPlan)`).
+    var ownNetns = true
+    var joinNetns: String?
+    var loopbackHook = true
+    /// `--link` variables, before the container's own `Env`.
+    var linkEnv: [String] = []
+    /// The hostname the network mode chose (`container:X` takes X's).
+    var networkHostname: String?
 
     static let defaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -23,7 +31,17 @@ struct SpecBuilder {
         return entrypoint + cmd
     }
 
-    var hostname: String { container.config.hostname.flatMap { $0.isEmpty ? nil : $0 } ?? container.shortID }
+    var hostname: String {
+        networkHostname ?? container.config.hostname.flatMap { $0.isEmpty ? nil : $0 } ?? container.shortID
+    }
+
+    mutating func apply(_ net: NetworkPlan) {
+        ownNetns = net.ownNamespace
+        joinNetns = net.joinPath
+        loopbackHook = net.loopbackHook
+        linkEnv = net.env
+        networkHostname = net.hostname
+    }
 
     func build() throws -> Spec {
         let config = container.config, host = container.hostConfig
@@ -38,11 +56,11 @@ struct SpecBuilder {
         try applySecurityOptions(&spec)
         spec.mounts = Spec.defaultMounts + etcMounts() + (try binds())
         var namespaces: [Spec.Namespace] = [.init(type: .pid), .init(type: .ipc), .init(type: .uts), .init(type: .mount)]
-        if host.networkMode != "host" { namespaces.append(.init(type: .network)) }
+        if host.networkMode != "host" && ownNetns { namespaces.append(.init(type: .network, path: joinNetns)) }
         spec.linux?.namespaces = namespaces
         spec.linux?.cgroupsPath = "/berth/\(container.id)"
         spec.linux?.resources = try resources()
-        if host.networkMode != "host" {
+        if host.networkMode != "host" && ownNetns && joinNetns == nil && loopbackHook {
             // A new network namespace starts with loopback down; Docker's containers have it up.
             var hooks = Spec.Hooks()
             hooks.createContainer = [.init(path: ShimProcess.binary, args: ["berth-shim", "hook", "loopback-up"])]
@@ -62,6 +80,7 @@ struct SpecBuilder {
         set("HOSTNAME=\(hostname)")
         (image?.env ?? []).forEach(set)
         if tty { set("TERM=xterm") }
+        linkEnv.forEach(set)
         (container.config.env ?? []).forEach(set)
         return env.map(\.1)
     }
