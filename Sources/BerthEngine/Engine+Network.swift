@@ -64,9 +64,9 @@ extension Engine {
                 throw EngineError.invalidArgument("conflicting options: container type network can't be used with links. This would result in undefined behavior")
             }
             _ = try lookup(String(mode.dropFirst("container:".count)))
-        } else if mode != "host" && mode != "none" {
-            do { _ = try network.network(mode) } catch { throw error.engineError }
         }
+        // An unknown network fails at start, as in Docker: a 404 from create would make the
+        // docker CLI think the image is missing and try to pull it.
         for h in net.extraHosts {
             let (name, ip) = Self.splitHost(h)
             guard !name.isEmpty, ip == "host-gateway" || IPv4Address(ip) != nil || ip.contains(":") else {
@@ -200,6 +200,7 @@ extension Engine {
     }
 
     /// After a restart: sandboxes of containers that no longer run are owed a teardown.
+    /// Also what network removal and daemon stop wait for: teardowns still under way.
     func restoreNetworks() {
         for sb in network.sandboxes() where containers[sb.containerID]?.state.running != true {
             network.release(sb.containerID)

@@ -12,11 +12,13 @@ extension Engine {
 
     /// `DELETE /networks/{id}`: refused while a running container is attached, as Docker does.
     public func removeNetwork(_ ref: String) throws {
+        restoreNetworks()   // containers that just exited: their teardown may still be under way
         do { try network.remove(ref) } catch let e as NetworkError { throw e.engineError }
     }
 
     /// `POST /networks/prune`: user networks no container refers to. Returns their names.
     public func pruneNetworks(labels: [String] = []) -> [String] {
+        restoreNetworks()
         let used = Set(containers.values.flatMap { c in [Self.networkMode(c)] + (c.network?.endpoints.keys.map { $0 } ?? []) })
         var removed: [String] = []
         for n in network.networks() where !n.isPredefined && !used.contains(n.name) && !used.contains(n.id) {

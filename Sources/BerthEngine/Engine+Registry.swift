@@ -42,6 +42,7 @@ extension Engine {
     public func shutdown() async {
         try? await registryClient?.shutdown()
         registryClient = nil
+        restoreNetworks()
         network.removeAnchorsIfIdle()
     }
 

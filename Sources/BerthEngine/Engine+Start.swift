@@ -57,6 +57,8 @@ extension Engine {
             c.state.error = "\(error)"
             c.state.exitCode = 128
             try? save(c)
+            // As dockerd: a `--rm` container that cannot start is removed (the client waits for it).
+            if c.hostConfig.autoRemove == true { try? removeNow(c.id) }
             if let e = error as? EngineError { throw e }
             throw EngineError.internalError("failed to start container \(c.shortID)", cause: BerthError("\(error)"))
         }

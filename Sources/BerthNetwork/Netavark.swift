@@ -70,7 +70,10 @@ struct Netavark {
         // Docker isolates bridge networks from one another; netavark does it with `isolate`.
         var opts = n.options.filter { $0.key == "mtu" }
         opts["isolate"] = "true"
-        let net = Network(dns_enabled: n.dns, id: n.id, internal: n.isInternal, name: n.name,
+        // netavark names its iptables chains after a hash of the network *name*: every daemon
+        // has a `bridge`, so the name netavark sees is the unique ID.
+        let name = "berth-" + n.id.prefix(12)
+        let net = Network(dns_enabled: n.dns, id: n.id, internal: n.isInternal, name: name,
                           network_interface: n.bridge ?? "", options: opts,
                           subnets: [Subnet(subnet: n.subnet ?? "", gateway: n.gateway)])
         let names = n.dns ? e.aliases + [String(containerID.prefix(12))] : nil
@@ -81,7 +84,7 @@ struct Netavark {
                            PortMapping(host_ip: $0.hostIP, container_port: $0.containerPort, host_port: $0.hostPort,
                                        protocol: $0.proto)
                        },
-                       networks: [n.name: per], network_info: [n.name: net])
+                       networks: [name: per], network_info: [name: net])
     }
 
     // MARK: running it

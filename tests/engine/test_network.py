@@ -60,7 +60,6 @@ class Net:
         self.daemon, self.block, self.bridge = daemon, block, bridge
         subnets = list(block.subnets(new_prefix=24))
         self.bridge_subnet = subnets[0]
-        self.pool = ipaddress.ip_network(f"{subnets[1].network_address}/{21}", strict=False) if False else None
         self.env = daemon.env
 
     def docker(self, *args, input=None, timeout=60):
@@ -117,11 +116,12 @@ def net(busybox_rootfs):
         try:
             yield n
         finally:
-            ids = n.docker("ps", "-aq").stdout.decode().split()
-            if ids:
-                n.docker("rm", "-f", *ids)
-            for name in n.user_networks():
-                n.docker("network", "rm", name)
+            if daemon.ping():
+                ids = n.docker("ps", "-aq").stdout.decode().split()
+                if ids:
+                    n.docker("rm", "-f", *ids)
+                for name in n.user_networks():
+                    n.docker("network", "rm", name)
     # A clean stop with nothing running takes the bridges down.
     assert subprocess.run(["ip", "link", "show", bridge], capture_output=True).returncode != 0
 
@@ -247,11 +247,11 @@ def test_modes_none_host_container(net):
     out = net.ok("run", "--rm", "--network", "host", "busybox", "ip", "-o", "link")
     names = lambda t: sorted(line.split(":")[1].strip().split("@")[0] for line in t.splitlines())  # noqa: E731
     assert set(names(out)) & set(names(host)) >= {"lo", "eth0"}
-    net.ok("run", "-d", "--name", "x", "busybox", "sleep", "100")
-    mine = net.ok("exec", "x", "ip", "-o", "-4", "addr", "show", "eth0").split()[3]
-    out = net.ok("run", "--rm", "--network", "container:x", "busybox", "ip", "-o", "-4", "addr", "show", "eth0")
+    net.ok("run", "-d", "--name", "xx", "busybox", "sleep", "100")
+    mine = net.ok("exec", "xx", "ip", "-o", "-4", "addr", "show", "eth0").split()[3]
+    out = net.ok("run", "--rm", "--network", "container:xx", "busybox", "ip", "-o", "-4", "addr", "show", "eth0")
     assert out.split()[3] == mine
-    r = net.docker("run", "--rm", "--network", "container:x", "-p", "80:80", "busybox", "true")
+    r = net.docker("run", "--rm", "--network", "container:xx", "-p", "80:80", "busybox", "true")
     assert r.returncode == 125 and b"conflicting options" in r.stderr
 
 
@@ -299,6 +299,7 @@ def test_100_lifecycles_leak_nothing(net):
     for i in range(5):   # and the other paths out: stop, kill, rm -f
         net.ok("run", "-d", "--name", f"s{i}", "-p", "80", "busybox", "sleep", "100")
         net.ok("kill", f"s{i}") if i % 2 else net.ok("stop", "-t", "0", f"s{i}")
+        net.ok("wait", f"s{i}")
         net.ok("rm", f"s{i}")
     net.ok("run", "-d", "--name", "f", "--network", "cycles", "busybox", "sleep", "100")
     net.ok("rm", "-f", "f")

@@ -11,7 +11,8 @@ enum NetworkJSON {
     /// `GET /networks/{id}` (and each item of `GET /networks`).
     static func network(_ n: NetworkRecord, manager: NetworkManager, containers: [String: Container]) -> JSONValue {
         var attached = JSONObject()
-        for (sb, e) in manager.endpoints(on: n.id) {
+        // Running containers only: an exited one's teardown may still be under way.
+        for (sb, e) in manager.endpoints(on: n.id) where containers[sb.containerID]?.state.running == true {
             attached[sb.containerID] = [
                 "Name": .string(containers[sb.containerID]?.name ?? sb.containerName), "EndpointID": .string(e.endpointID),
                 "MacAddress": .string(e.macAddress), "IPv4Address": .string("\(e.address)/\(e.prefixLength)"), "IPv6Address": "",
