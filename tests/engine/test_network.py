@@ -301,8 +301,8 @@ def test_100_lifecycles_leak_nothing(net):
         net.ok("kill", f"s{i}") if i % 2 else net.ok("stop", "-t", "0", f"s{i}")
         net.ok("wait", f"s{i}")
         net.ok("rm", f"s{i}")
-    net.ok("run", "-d", "--name", "f", "--network", "cycles", "busybox", "sleep", "100")
-    net.ok("rm", "-f", "f")
+    net.ok("run", "-d", "--name", "ff", "--network", "cycles", "busybox", "sleep", "100")
+    net.ok("rm", "-f", "ff")
     assert wait_counts(net, before) == before
 
 
