@@ -27,6 +27,7 @@ for p in (BENCH_DIR, REPO_ROOT / "tests"):
 BENCHMARKS: dict[str, tuple[str, str]] = {
     "runtime": ("bench_runtime", "run /bin/true in a busybox bundle (5 namespaces, 64 MiB limit): "
                                  "berth-runtime vs runc, crun and the unshare+chroot floor; peak RSS of create"),
+    "network": ("bench_network", "docker run --rm busybox true on the default bridge minus --network none: berthd vs dockerd"),
 }
 
 
