@@ -25,6 +25,8 @@ from fixtures.host import require_root
 from test_docker_clients import rootfs_tar
 
 NETAVARK = "/usr/lib/podman/netavark"
+# One HTTP request with busybox nc; a few tries, for a loaded machine.
+PROBE = "for i in 1 2 3; do printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 {} 80 && break; sleep 1; done"
 HTTPD = ["sh", "-c", "mkdir -p /www && echo hello from $(hostname) > /www/index.html && exec httpd -f -p 80 -h /www"]
 
 
@@ -194,7 +196,7 @@ def test_user_networks_names_aliases_isolation(net):
     net.ok("network", "create", "neta")
     net.ok("network", "create", "--subnet", str(list(net.block.subnets(new_prefix=24))[5]), "--label", "k=v", "netb")
     net.ok("run", "-d", "--name", "srv", "--network", "neta", "--network-alias", "db", "busybox", *HTTPD)
-    probe = "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 {} 80"
+    probe = PROBE
     for name in ("srv", "db"):
         out = net.ok("run", "--rm", "--network", "neta", "busybox", "sh", "-c", probe.format(name))
         assert "hello from" in out, name
@@ -327,7 +329,7 @@ def test_restart_keeps_networks_and_connectivity(net):
         assert "keep" in net.ok("network", "ls")
         assert curl(f"http://{addr}/").startswith("hello")
         out = net.ok("run", "--rm", "--network", "keep", "busybox", "sh", "-c",
-                     "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 srv 80")
+                     PROBE.format("srv"))
         assert "hello from" in out
         net.ok("rm", "-f", "srv")
         net.ok("network", "rm", "keep")
