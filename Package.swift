@@ -46,15 +46,18 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Networks and endpoints: IPAM, published ports, netavark + aardvark-dns runs.
+        .target(name: "BerthNetwork", dependencies: ["BerthSystem", "BerthJSON", "CBerth"]),
         .target(name: "BerthAPIModels", dependencies: ["BerthOCI"]),
         .target(
             name: "BerthEngine",
-            dependencies: ["BerthRuntime", "BerthImage", "BerthRegistry", "BerthOCI", "BerthSystem", "BerthAPIModels", "CBerth"]
+            dependencies: ["BerthRuntime", "BerthImage", "BerthRegistry", "BerthNetwork", "BerthOCI", "BerthSystem",
+                           "BerthAPIModels", "CBerth"]
         ),
         .target(
             name: "BerthAPI",
             dependencies: [
-                "BerthAPIModels", "BerthSystem", "BerthEngine", "BerthOCI",
+                "BerthAPIModels", "BerthSystem", "BerthEngine", "BerthNetwork", "BerthOCI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -68,7 +71,7 @@ let package = Package(
         // Statically linked: berthd bind-mounts it into `--init` containers, whose rootfs has
         // no Swift runtime.
         .executableTarget(name: "berth-init", linkerSettings: [.unsafeFlags(["-static-executable"])]),
-        .executableTarget(name: "berthd", dependencies: ["BerthAPI", "BerthCLI"]),
+        .executableTarget(name: "berthd", dependencies: ["BerthAPI", "BerthCLI", "BerthNetwork"]),
         .executableTarget(name: "berth", dependencies: ["BerthCLI"]),
         // BerthJSON against Foundation's coders; prints timings (not part of the tests).
         .executableTarget(name: "berth-json-bench", dependencies: ["BerthJSON", "BerthOCI", "BerthRuntime"],
@@ -84,6 +87,7 @@ let package = Package(
             exclude: ["fake_registry.py"]
         ),
         .testTarget(name: "BerthAPITests", dependencies: ["BerthAPI", "BerthClient", "BerthAPIModels", "BerthCLI"]),
+        .testTarget(name: "BerthNetworkTests", dependencies: ["BerthNetwork"]),
         .testTarget(name: "BerthCLITests", dependencies: ["BerthCLI", "BerthClient", "BerthAPIModels", "CBerth"]),
     ]
 )

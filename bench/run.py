@@ -31,6 +31,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
                                "daemon RSS, per-container shim PSS, run -d rate and ps latency"),
     "pull": ("bench_pull", "cold pull of a debootstrap bookworm image (5 gzip layers) from a local registry: "
                            "berth vs docker and the sha256sum + gzip -dc | tar -x floor; MB/s"),
+    "network": ("bench_network", "docker run --rm busybox true on the default bridge minus --network none: berthd vs dockerd"),
 }
 
 

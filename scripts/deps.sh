@@ -2,7 +2,8 @@
 # Install the Debian packages Berth needs. Idempotent: installs only what is missing,
 # runs `apt-get update` only when something is missing, and never leaves a daemon running.
 #
-#   scripts/deps.sh            build and run: libseccomp, libarchive, busybox-static, toolchain helpers
+#   scripts/deps.sh            build and run: libseccomp, libarchive, busybox-static, toolchain helpers,
+#                                netavark + aardvark-dns + iptables + iproute2 (container networks), curl
 #   scripts/deps.sh --test     + the peers tests use: runc, crun, podman, containerd, skopeo,
 #                                docker-registry, docker.io (a reference dockerd 20.10), htpasswd,
 #                                hyperfine, uidmap, iptables, pytest, docker-py
@@ -28,6 +29,7 @@ build_pkgs=(
   libseccomp-dev libarchive-dev busybox-static
   pkg-config zlib1g-dev libsqlite3-dev make git gcc libc6-dev binutils
   libstdc++-12-dev libgcc-12-dev libxml2-dev uuid-dev libncurses-dev libpython3-dev tzdata
+  netavark aardvark-dns iptables iproute2 curl
 )
 # Tests and benchmarks: reference runtimes and engines, a registry, tools, Python test deps.
 test_pkgs=(

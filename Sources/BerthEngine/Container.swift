@@ -17,6 +17,8 @@ public struct Container: Codable, Sendable {
     public var restartCount: Int?
     /// Set by `stop`/`kill`, cleared by `start`: `unless-stopped` stays down at daemon start.
     public var manuallyStopped: Bool?
+    /// Ports, links, DNS and endpoint settings (nil in records written before networking).
+    public var network: ContainerNetworkConfig?
 
     /// Docker's `State` object.
     public struct State: Codable, Sendable, Equatable {

@@ -143,6 +143,7 @@ public struct RestartPolicy: Codable, Sendable, Equatable {
 public struct CreateRequest: Decodable, Sendable {
     public var config: ContainerConfig
     public var hostConfig: HostConfig
+    public var network = ContainerNetworkConfig()
 
     enum CodingKeys: String, CodingKey { case hostConfig = "HostConfig" }
 
@@ -155,5 +156,6 @@ public struct CreateRequest: Decodable, Sendable {
         config = try ContainerConfig(from: decoder)
         hostConfig = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(HostConfig.self, forKey: .hostConfig)
             ?? HostConfig()
+        network = try ContainerNetworkConfig(createBody: decoder)
     }
 }

@@ -42,11 +42,12 @@ extension Engine {
         let id = Engine.newID()
         var c = Container(id: id, name: chosen, created: WallClock.rfc3339Nano(), image: imageName, imageID: record.id,
                           path: path, args: Array(command.dropFirst()), config: request.config,
-                          hostConfig: request.hostConfig, state: Container.State())
+                          hostConfig: request.hostConfig, state: Container.State(), network: request.network)
         c.config.image = imageName
         c.config.healthcheck = Self.mergedHealthcheck(request.config.healthcheck, image: imageConfig.config?.healthcheck)
         try Self.validateOps(request)
         c.hostConfig = Self.adaptResources(c.hostConfig)
+        try validateNetwork(c, imageExposed: Array((imageConfig.config?.exposedPorts ?? [:]).keys))
         // Validate what the spec builder would refuse now, not at start.
         var check = specBuilder(c, imageConfig: imageConfig.config)
         check.validating = true

@@ -118,6 +118,7 @@ extension Engine {
         guard let c = containers[id] else { return }
         forgetOps(id)
         unmountRootfs(containerDir(id) + "/rootfs")
+        if !c.state.running { releaseNetworkLater(id) }
         try? snapshots.removeContainer(id: id)
         try Files.removeAll(containerDir(id))
         try? Files.removeAll(shimDir(id))

@@ -42,6 +42,8 @@ extension Engine {
     public func shutdown() async {
         try? await registryClient?.shutdown()
         registryClient = nil
+        restoreNetworks()
+        network.removeAnchorsIfIdle()
     }
 
     /// `POST /images/create?fromImage=`: resolves `reference` to one platform's manifest.

@@ -24,8 +24,11 @@ extension Engine {
         let rootfs = dir + "/rootfs"
         do {
             try mountRootfs(c.id, rootfs: rootfs, lowers: chain)
-            let builder = specBuilder(c, imageConfig: imageConfig.config)
-            try writeEtcFiles(dir: dir, hostname: builder.hostname)
+            var builder = specBuilder(c, imageConfig: imageConfig.config)
+            let net = try planNetwork(c, hostname: builder.hostname,
+                                      imageExposed: Array((imageConfig.config?.exposedPorts ?? [:]).keys))
+            builder.apply(net)
+            try writeEtcFiles(dir: dir, net)
             let spec: Spec
             do { spec = try builder.build() } catch let e as EngineErrorLike { throw EngineError.invalidArgument(e.description) }
             try Files.writeAtomic(dir + "/config.json", try OCIJSON.encode(spec), durable: false)
@@ -33,6 +36,14 @@ extension Engine {
             let shim = try ShimProcess.spawn(id: c.id, bundle: dir, stateDir: shimDir(c.id), seccompCache: seccompCacheDir,
                                              tty: c.config.tty ?? false,
                                              stdin: c.config.openStdin ?? false, stdinOnce: c.config.stdinOnce ?? false)
+            if net.activate {
+                do {
+                    try activateNetwork(c.id, pid: try shim.request(ShimRequest(op: "state")).0.pid)
+                } catch {
+                    _ = try? shim.request(ShimRequest(op: "kill", signal: SIGKILL, all: true))
+                    throw error
+                }
+            }
             for connect in pendingAttach.removeValue(forKey: c.id) ?? [] { connect(shim) }
             let (status, _) = try shim.request(ShimRequest(op: "start"))
             if let error = status.error { throw BerthError(error) }
@@ -46,6 +57,7 @@ extension Engine {
             return true
         } catch {
             unmountRootfs(rootfs)
+            network.release(c.id)
             for connect in pendingAttach.removeValue(forKey: c.id) ?? [] { connect(nil) }
             c.state.error = "\(error)"
             // As dockerd's translateContainerdStartErr: a command that is missing (127) or
@@ -77,20 +89,11 @@ extension Engine {
         while berth_umount2(rootfs, 2 /* MNT_DETACH */) == 0 {}
     }
 
-    private func writeEtcFiles(dir: String, hostname: String) throws {
-        try Files.write(dir + "/hostname", hostname + "\n")
-        try Files.write(dir + "/hosts", """
-            127.0.0.1\tlocalhost
-            ::1\tlocalhost ip6-localhost ip6-loopback
-            fe00::0\tip6-localnet
-            ff00::0\tip6-mcastprefix
-            ff02::1\tip6-allnodes
-            ff02::2\tip6-allrouters
-            127.0.1.1\t\(hostname)
-
-            """)
-        let resolv = (try? Files.readString("/etc/resolv.conf")) ?? ""
-        try Files.write(dir + "/resolv.conf", resolv.isEmpty ? "nameserver 8.8.8.8\n" : resolv)
+    /// /etc/hostname, /etc/hosts and /etc/resolv.conf as the network mode made them.
+    private func writeEtcFiles(dir: String, _ net: NetworkPlan) throws {
+        try Files.write(dir + "/hostname", net.hostname + "\n")
+        try Files.write(dir + "/hosts", net.hosts)
+        try Files.write(dir + "/resolv.conf", net.resolvConf)
     }
 
     /// Watches a running container from a plain thread: the shim answers `wait` when the
@@ -113,6 +116,7 @@ extension Engine {
         c.state.oomKilled = status.oomKilled ?? false
         c.state.finishedAt = status.exitedAt ?? WallClock.rfc3339Nano()
         unmountRootfs(containerDir(id) + "/rootfs")
+        releaseNetworkLater(id)
         containers[id] = c
         // A --rm container's record goes next: written only if the removal fails.
         if c.hostConfig.autoRemove != true { try? save(c, durable: false) }

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import BerthAPIModels
 import BerthImage
+import BerthNetwork
 import BerthOCI
 import BerthRegistry
 import BerthRuntime
@@ -31,10 +32,13 @@ public actor Engine {
     var ops = OpsState()
     /// The event log `GET /events` reads; anything may publish to it (Engine+Events).
     public nonisolated let events = EventBus()
+    /// Networks, endpoints and their leases (thread-safe; see Engine+Network).
+    public nonisolated let network: NetworkManager
 
-    public init(dataRoot: String, insecureRegistries: [String] = []) throws {
+    public init(dataRoot: String, insecureRegistries: [String] = [], networkDefaults: NetworkDefaults = NetworkDefaults()) throws {
         self.dataRoot = dataRoot
         self.insecureRegistries = insecureRegistries
+        network = try NetworkManager(dataRoot: dataRoot, defaults: networkDefaults)
         try Files.mkdirAll(dataRoot + "/containers", mode: 0o710)
         content = try ContentStores.local(root: dataRoot)
         images = try ImageStores.local(root: dataRoot)
@@ -63,6 +67,7 @@ public actor Engine {
                 recordExit(id, s)
             }
         }
+        restoreNetworks()
         resumeAtBoot()
     }
 

@@ -15,6 +15,13 @@ struct SpecBuilder {
     let containerDir: String
     /// At create time the rootfs is not mounted: user names are resolved at start.
     var validating = false
+    /// The network namespace, as the network mode wants it (see `apply(_: NetworkPlan)`).
+    var ownNetns = true
+    var joinNetns: String?
+    /// `--link` variables, before the container's own `Env`.
+    var linkEnv: [String] = []
+    /// The hostname the network mode chose (`container:X` takes X's).
+    var networkHostname: String?
 
     static let defaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -26,7 +33,16 @@ struct SpecBuilder {
         return entrypoint + cmd
     }
 
-    var hostname: String { container.config.hostname.flatMap { $0.isEmpty ? nil : $0 } ?? container.shortID }
+    var hostname: String {
+        networkHostname ?? container.config.hostname.flatMap { $0.isEmpty ? nil : $0 } ?? container.shortID
+    }
+
+    mutating func apply(_ net: NetworkPlan) {
+        ownNetns = net.ownNamespace
+        joinNetns = net.joinPath
+        linkEnv = net.env
+        networkHostname = net.hostname
+    }
 
     func build() throws -> Spec {
         let config = container.config, host = container.hostConfig
@@ -50,7 +66,7 @@ struct SpecBuilder {
         spec.mounts = Spec.defaultMounts.filter { m in !own.contains { $0.destination == m.destination } }
             + etcMounts() + own
         var namespaces: [Spec.Namespace] = [.init(type: .pid), .init(type: .ipc), .init(type: .uts), .init(type: .mount)]
-        if host.networkMode != "host" { namespaces.append(.init(type: .network)) }
+        if host.networkMode != "host" && ownNetns { namespaces.append(.init(type: .network, path: joinNetns)) }
         spec.linux?.namespaces = namespaces
         spec.linux?.cgroupsPath = "/berth/\(container.id)"
         spec.linux?.resources = try resources()
@@ -70,6 +86,7 @@ struct SpecBuilder {
         set("HOSTNAME=\(hostname)")
         (image?.env ?? []).forEach(set)
         if tty { set("TERM=xterm") }
+        linkEnv.forEach(set)
         (container.config.env ?? []).forEach(set)
         return env.map(\.1)
     }

@@ -6,11 +6,14 @@ import Glibc
 import BerthAPI
 import BerthAPIModels
 import BerthCLI
+import BerthNetwork
 import BerthSystem
 
 let flags: [FlagSpec] = [
     .string("config-file", usage: "Daemon configuration file", default: "/etc/berth/daemon.json"),
     .string("data-root", usage: "Root directory of persistent Berth state", default: "/var/lib/berth"),
+    .string("bip", usage: "Specify network bridge IP"),
+    .string("bridge", short: "b", usage: "Attach containers to a network bridge"),
     .bool("debug", short: "D", usage: "Enable debug mode"),
     .list("host", short: "H", usage: "Daemon socket(s) to connect to"),
     .string("log-level", short: "l", usage: "Set the logging level (\"debug\"|\"info\"|\"warn\"|\"error\"|\"fatal\")", default: "info"),
@@ -61,6 +64,8 @@ if parsed.isSet("host") { config.hosts = parsed.list("host") }
 if let level = parsed.string("log-level") { config.logLevel = level }
 if let pidFile = parsed.string("pidfile") { config.pidFile = Files.absolute(pidFile) }
 if parsed.bool("debug") { config.debug = true }
+if let bip = parsed.string("bip") { config.network.bip = bip }
+if let bridge = parsed.string("bridge") { config.network.bridgeName = bridge }
 
 guard let level = Log.Level(name: config.debug ? "debug" : config.logLevel) else {
     fail("unable to parse logging level: \(config.logLevel)")

@@ -21,7 +21,8 @@ public enum Daemon {
         var router = Router()
         router.commonHeaders = Router.standardHeaders(serverVersion: BerthVersionInfo.version)
         router.addSystemRoutes(HostSystemBackend(dataRoot: config.dataRoot, engineID: engineID, debug: config.debug))
-        let engine = try Engine(dataRoot: config.dataRoot, insecureRegistries: config.insecureRegistries)
+        let engine = try Engine(dataRoot: config.dataRoot, insecureRegistries: config.insecureRegistries,
+                                networkDefaults: config.network)
         await engine.restore()
         do { try await engine.collectGarbage() } catch { log.warn("garbage collection at start: \(error)") }
         router.addContainerRoutes(engine)
@@ -30,6 +31,7 @@ public enum Daemon {
         router.addEventRoutes(engine)
         router.addImageRoutes(engine, tempDir: config.dataRoot + "/tmp")
         router.addRegistryRoutes(engine)
+        router.addNetworkRoutes(engine)
 
         // One event loop thread: the daemon's work happens on tasks, the loop only moves bytes.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)

@@ -1,4 +1,5 @@
 import BerthAPIModels
+import BerthNetwork
 import BerthSystem
 
 /// The daemon's settings: defaults, then daemon.json, then flags. As in dockerd, a
@@ -11,11 +12,15 @@ public struct DaemonConfig: Sendable, Equatable {
     public var debug = false
     /// Registries reached over plain HTTP besides loopback ones: `host[:port]` or CIDR.
     public var insecureRegistries: [String] = []
+    /// The default bridge (`bridge`, `bip`) and the pools user networks take subnets from
+    /// (`default-address-pools`), with dockerd's names.
+    public var network = NetworkDefaults()
 
     public init() {}
 
     /// The settings Berth reads from daemon.json, with Docker's key names.
-    public static let fileKeys: Set<String> = ["data-root", "hosts", "log-level", "pidfile", "debug", "insecure-registries"]
+    public static let fileKeys: Set<String> = ["data-root", "hosts", "log-level", "pidfile", "debug", "insecure-registries",
+                                                   "bridge", "bip", "default-address-pools"]
 
     /// Applies the JSON text of a daemon.json. Returns the keys it does not know, which
     /// the caller warns about (a Docker daemon.json may carry settings Berth lacks).
@@ -45,6 +50,15 @@ public struct DaemonConfig: Sendable, Equatable {
                 insecureRegistries = try items.map { item in
                     guard let s = item.stringValue else { throw BerthError("\(path): insecure-registries: expected strings") }
                     return s
+                }
+            case ("bridge", .string(let s)): network.bridgeName = s
+            case ("bip", .string(let s)): network.bip = s
+            case ("default-address-pools", .array(let items)):
+                network.pools = try items.map { item in
+                    guard let base = item["base"]?.stringValue, let size = item["size"]?.intValue else {
+                        throw BerthError("\(path): default-address-pools: expected {\"base\": CIDR, \"size\": N} objects")
+                    }
+                    return NetworkDefaults.Pool(base: base, size: Int(size))
                 }
             case ("hosts", .array(let items)):
                 hosts = try items.map { item in

@@ -71,10 +71,11 @@ extension Router {
             let filters = try ContainerFilters(req.query["filters"])
             var list = await engine.list(all: req.query.bool("all") || filters.wantsStopped).filter(filters.matches)
             if let limit = try req.query.int("limit"), limit > 0 { list = Array(list.prefix(limit)) }
-            return try .json(JSONValue.array(list.map(ContainerJSON.summary)))
+            return try .json(JSONValue.array(list.map { NetworkJSON.addToSummary(ContainerJSON.summary($0), $0, manager: engine.network) }))
         }
         get("/containers/{id}/json") { req in
-            try .json(ContainerJSON.inspect(try await engine.lookup(req.parameter("id"))))
+            let c = try await engine.lookup(req.parameter("id"))
+            return try .json(NetworkJSON.addToInspect(ContainerJSON.inspect(c), c, manager: engine.network))
         }
         post("/containers/{id}/exec") { req in
             let body = try await req.body.decode(ExecCreateRequest.self)
