@@ -74,6 +74,8 @@ def test_pull_a_layered_image_pushed_by_skopeo_and_run_it(registry, berthd, dock
     assert f"Digest: {digest}" in out
     assert f"Status: Downloaded newer image for {ref}" in out
     assert image_id(berthd, ref) == layout.config_digest
+    r = docker("images", "--digests", "--format", "{{.Repository}} {{.Tag}} {{.Digest}}")
+    assert f"{registry.address}/layers v1 {digest}" in r.stdout.decode().splitlines(), r.stdout
 
     r = docker("run", "--rm", ref, "sh", "-c",
                "cat /etc/layer2.txt /etc/layer3.txt /etc/link3; ls /opt/keep; "
