@@ -7,21 +7,7 @@ struct ContainerFilters {
     var terms: [String: [String]] = [:]
 
     init(_ raw: String?) throws {
-        guard let raw, !raw.isEmpty else { return }
-        let value: JSONValue
-        do { value = try WireJSON.decode(JSONValue.self, from: Array(raw.utf8)) } catch {
-            throw EngineError.invalidArgument("invalid filter: \(raw)")
-        }
-        guard case .object(let object) = value else { throw EngineError.invalidArgument("invalid filter: \(raw)") }
-        for member in object {
-            let known = ["status", "name", "id", "label", "ancestor", "exited", "health"]
-            guard known.contains(member.key) else { throw EngineError.invalidArgument("invalid filter '\(member.key)'") }
-            switch member.value {
-            case .object(let set): terms[member.key] = set.keys
-            case .array(let items): terms[member.key] = items.compactMap(\.stringValue)
-            default: throw EngineError.invalidArgument("invalid filter: \(raw)")
-            }
-        }
+        terms = try FilterTerms.parse(raw, allowed: ["status", "name", "id", "label", "ancestor", "exited", "health"])
         let statuses = ["created", "restarting", "running", "removing", "paused", "exited", "dead"]
         for s in terms["status"] ?? [] where !statuses.contains(s) {
             throw EngineError.invalidArgument("invalid filter 'status=\(s)'")
@@ -48,5 +34,28 @@ struct ContainerFilters {
             if kv.count == 2 && v != kv[1] { return false }
         }
         return true
+    }
+}
+
+/// The `filters=` query parameter of list and prune routes: a JSON object of name → values,
+/// each either `{"v": true}` (what the docker CLI sends) or `["v"]`.
+enum FilterTerms {
+    static func parse(_ raw: String?, allowed: [String]) throws -> [String: [String]] {
+        guard let raw, !raw.isEmpty else { return [:] }
+        let value: JSONValue
+        do { value = try WireJSON.decode(JSONValue.self, from: Array(raw.utf8)) } catch {
+            throw EngineError.invalidArgument("invalid filter: \(raw)")
+        }
+        guard case .object(let object) = value else { throw EngineError.invalidArgument("invalid filter: \(raw)") }
+        var terms: [String: [String]] = [:]
+        for member in object {
+            guard allowed.contains(member.key) else { throw EngineError.invalidArgument("invalid filter '\(member.key)'") }
+            switch member.value {
+            case .object(let set): terms[member.key] = set.keys
+            case .array(let items): terms[member.key] = items.compactMap(\.stringValue)
+            default: throw EngineError.invalidArgument("invalid filter: \(raw)")
+            }
+        }
+        return terms
     }
 }

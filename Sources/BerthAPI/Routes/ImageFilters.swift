@@ -13,20 +13,8 @@ struct ImageFilters {
     var sinceTime: Int64?
 
     init(_ raw: String?, allowed: [String]) throws {
-        guard let raw, !raw.isEmpty else { return }
-        let value: JSONValue
-        do { value = try WireJSON.decode(JSONValue.self, from: Array(raw.utf8)) } catch {
-            throw EngineError.invalidArgument("invalid filter: \(raw)")
-        }
-        guard case .object(let object) = value else { throw EngineError.invalidArgument("invalid filter: \(raw)") }
-        for member in object {
-            guard allowed.contains(member.key) else { throw EngineError.invalidArgument("invalid filter '\(member.key)'") }
-            switch member.value {
-            case .object(let set): terms[member.key] = set.keys
-            case .array(let items): terms[member.key] = items.compactMap(\.stringValue)
-            default: throw EngineError.invalidArgument("invalid filter: \(raw)")
-            }
-        }
+        terms = try FilterTerms.parse(raw, allowed: allowed)
+        guard !terms.isEmpty else { return }
         _ = try dangling()
         _ = try until(now: 0)
     }

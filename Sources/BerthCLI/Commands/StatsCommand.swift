@@ -12,14 +12,7 @@ extension Command {
             name: "stats", usage: "[OPTIONS] [CONTAINER...]", summary: "Display a live stream of container(s) resource usage statistics",
             flags: [
                 .bool("all", short: "a", usage: "Show all containers (default shows just running)"),
-                .string("format", usage: """
-                    Format output using a custom template:
-                    'table':            Print output in table format with column headers (default)
-                    'table TEMPLATE':   Print output in table format using the given Go template
-                    'json':             Print in JSON format
-                    'TEMPLATE':         Print output using the given Go template.
-                    Refer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates
-                    """),
+                listFormatFlag,
                 .bool("no-stream", usage: "Disable streaming stats and only pull the first result"),
                 .bool("no-trunc", usage: "Do not truncate output"),
             ],
