@@ -97,8 +97,17 @@ struct Netavark {
         try run("teardown", netns: netns, options)
     }
 
+    /// netavark's firewall rules share chains (`NETAVARK_ISOLATION_*`, `NETAVARK_FORWARD`) across
+    /// networks and daemons, and a setup racing a teardown can leave them briefly without the
+    /// isolation rules: runs are serialised on this lock file, as podman serialises its own.
+    static let lockPath = "/run/berth/netavark.lock"
+
     private func run(_ verb: String, netns: String, _ options: Options) throws {
         let input = try BerthJSONEncoder(sortedKeys: true).encode(options)
+        try? Files.mkdirAll("/run/berth", mode: 0o711)
+        let lock = try FD.open(Self.lockPath, O_RDWR | O_CREAT, mode: 0o600)
+        defer { close(lock) }
+        _ = try sys("flock", path: Self.lockPath) { flock(lock, LOCK_EX) }
         let r = try Subprocess.run([Self.binary, "--config", configDir, "--aardvark-binary", Self.aardvark, verb, netns],
                                    input: input, scratch: scratch)
         guard r.status == 0 else {
