@@ -471,3 +471,21 @@ def test_import_from_a_url(berthd, docker, busybox_rootfs, tmp_path):
         assert list((berthd.data_root / "tmp").iterdir()) == []
     finally:
         server.shutdown()
+
+
+def test_push_an_image_pulled_from_another_registry(registry, berthd, docker, make_oci_layout):
+    from fixtures.registry import run_registry
+    layout = layered_image(make_oci_layout)
+    src = registry.ref("from/here", "1")
+    skopeo("copy", *registry.skopeo_args("dest"), layout.skopeo_ref, "docker://" + src)
+    assert docker("pull", src).returncode == 0
+    with run_registry() as other:
+        dst = other.ref("to/there", "1")
+        assert docker("tag", src, dst).returncode == 0
+        r = docker("push", dst)
+        assert r.returncode == 0, r.stderr.decode()
+        assert r.stdout.decode().count(": Pushed") == len(layout.layers), r.stdout
+        info = json.loads(skopeo("inspect", "--tls-verify=false", "docker://" + dst))
+        assert info["Layers"] == layout.layer_digests
+        config = json.loads(skopeo("inspect", "--config", "--tls-verify=false", "docker://" + dst))
+        assert config["rootfs"]["diff_ids"] == layout.diff_ids
