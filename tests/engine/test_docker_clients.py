@@ -124,6 +124,21 @@ def test_docker_py_exec_run(docker, berthd):
     c.remove(force=True)
 
 
+def test_docker_py_exec_run_output_is_never_lost(docker, berthd):
+    """docker-py reads the hijacked response's head through a buffered reader and the stream
+    from the raw socket: output sent before it has read the head used to vanish (about half
+    of these runs came back empty under load)."""
+    dockerpy = pytest.importorskip("docker")
+    client = dockerpy.DockerClient(base_url=berthd.docker_host)
+    c = client.containers.run("busybox", ["sleep", "100"], detach=True)
+    try:
+        results = [c.exec_run(["echo", f"run {i}"]) for i in range(60)]
+    finally:
+        c.remove(force=True)
+    wrong = [(i, code, out) for i, (code, out) in enumerate(results) if (code, out) != (0, f"run {i}\n".encode())]
+    assert not wrong, wrong[:5]
+
+
 def test_restart_pause_rename_top(docker):
     docker("run", "-d", "--name", "svc", "busybox", "sleep", "100")
     assert docker("pause", "svc").returncode == 0

@@ -192,13 +192,15 @@ extension HTTPConnectionHandler {
         _ = pipeline.removeHandler(decoder)
         _ = pipeline.removeHandler(context: context)
         let head = ResponseWriter.rawHijackHead(response, contentType: contentType, upgrade: request.wantsUpgrade)
-        channel.writeAndFlush(ByteBuffer(bytes: head), promise: nil)
+        let headSent = channel.writeAndFlush(ByteBuffer(bytes: head))
         let connection = HijackedConnection(
             input: raw.stream,
             write: { bytes in try await channel.writeAndFlush(ByteBuffer(bytes: bytes)).get() },
             closeOutput: { try? await channel.close(mode: .output).get() })
         let log = self.log
         Task {
+            // The stream starts once the client has read the head (see PeerDrain).
+            if (try? await headSent.get()) != nil { await PeerDrain.wait(channel) }
             do { try await run(connection) } catch { log.debug("hijacked \(request.uri): \(error)") }
             try? await channel.close().get()
         }
