@@ -48,7 +48,7 @@ let package = Package(
         ),
         // Networks and endpoints: IPAM, published ports, netavark + aardvark-dns runs.
         .target(name: "BerthNetwork", dependencies: ["BerthSystem", "BerthJSON", "CBerth"]),
-        .target(name: "BerthAPIModels", dependencies: ["BerthOCI"]),
+        .target(name: "BerthAPIModels", dependencies: ["BerthOCI", "BerthJSON"]),
         .target(
             name: "BerthEngine",
             dependencies: ["BerthRuntime", "BerthImage", "BerthRegistry", "BerthNetwork", "BerthOCI", "BerthSystem",
