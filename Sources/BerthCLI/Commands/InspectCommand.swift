@@ -38,6 +38,17 @@ extension Command {
         return command
     }
 
+    /// `berth volume inspect`: `GET /volumes/{name}`.
+    static var volumeInspect: Command {
+        var command = Command(
+            name: "inspect", usage: "[OPTIONS] VOLUME [VOLUME...]", summary: "Display detailed information on one or more volumes",
+            flags: [inspectFormatFlag],
+            arguments: .atLeast(1),
+            run: { invocation in try runInspect(invocation, kinds: [.volume]) })
+        command.id = "volume inspect"
+        return command
+    }
+
     /// `berth image inspect`: `GET /images/{name}/json`.
     static var imageInspect: Command {
         var command = Command(

@@ -1,0 +1,131 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import BerthAPIModels
+import BerthSystem
+
+extension Engine {
+    /// At create: a container's mounts from its `Binds`, `Mounts`, `VolumesFrom`,
+    /// `Config.Volumes` and the image's `Volumes`, checked (volume names, drivers,
+    /// options, bind sources) before anything is made.
+    func planMounts(_ request: CreateRequest, imageVolumes: [String]) throws -> MountPlan {
+        var from: [(spec: String, points: [MountPoint])] = []
+        for spec in request.volumes.volumesFrom {
+            let ref = String(spec.prefix { $0 != ":" })
+            let source = try lookup(ref)
+            from.append((spec, source.volumes?.mountPoints ?? []))
+        }
+        let plan: MountPlan
+        do {
+            plan = try MountPlanner.plan(binds: request.hostConfig.binds ?? [], config: request.volumes,
+                                         imageVolumes: imageVolumes, tmpfs: Array((request.hostConfig.tmpfs ?? [:]).keys),
+                                         volumesFrom: from)
+        } catch { throw EngineError.invalidArgument(error.description) }
+        for p in plan.points where p.type == "bind" && !p.createSource && !Files.exists(p.source) {
+            throw EngineError.invalidArgument("invalid mount config for type \"bind\": bind source path does not exist: \(p.source)")
+        }
+        for (_, r) in plan.requests.sorted(by: { $0.key < $1.key }) {
+            try checkVolume(name: r.name.isEmpty ? "anonymous" : r.name, driver: r.driver, options: r.options)
+        }
+        return plan
+    }
+
+    /// Makes the volumes the plan wants that do not exist yet (anonymous ones get a new
+    /// name and Docker's anonymous label) and fills in the mount points' sources. Returns
+    /// the names made, for the caller to remove if the create fails later.
+    func realizeMounts(_ plan: MountPlan, into c: inout Container) throws -> [String] {
+        var points = plan.points, made: [String] = []
+        do {
+            for (i, r) in plan.requests.sorted(by: { $0.key < $1.key }) {
+                let name = r.name.isEmpty ? Engine.newID() : r.name
+                var labels = r.labels
+                if r.name.isEmpty { labels[VolumeRecord.anonymousLabel] = "" }
+                let (_, isNew) = try makeVolume(name, labels: labels, options: r.options)
+                if isNew { made.append(name) }
+                points[i].name = name
+                points[i].source = volumeStore.dataPath(name)
+            }
+            for i in points.indices where points[i].type == "volume" && points[i].source.isEmpty && !points[i].name.isEmpty {
+                points[i].source = volumeStore.dataPath(points[i].name)   // from VolumesFrom
+            }
+        } catch {
+            forgetVolumes(made)
+            throw error
+        }
+        if c.volumes == nil { c.volumes = ContainerVolumeConfig() }
+        c.volumes?.mountPoints = points
+        return made
+    }
+
+    /// Removes volumes a failed create made.
+    func forgetVolumes(_ names: [String]) {
+        for name in names { try? destroyVolume(name) }
+    }
+
+    /// At start, with the rootfs mounted: mounts the volumes that are mounts, fills new
+    /// empty volumes with the image's content (once), and announces each volume `mount`.
+    func attachVolumes(_ c: inout Container, rootfs: String) throws {
+        guard var points = c.volumes?.mountPoints else { return }
+        var used: [String] = []
+        do {
+            for i in points.indices where points[i].type == "volume" {
+                let p = points[i]
+                guard volumeStore.get(p.name) != nil else {
+                    throw EngineError.notFound("get \(p.name): no such volume")
+                }
+                do { try volumeStore.use(p.name, by: c.id) } catch {
+                    throw EngineError.internalError("error while mounting volume '\(volumeStore.dataPath(p.name))'",
+                                                    cause: BerthError("\(error)"))
+                }
+                used.append(p.name)
+                if !p.subpath.isEmpty && !Files.exists(p.source + "/" + p.subpath) {
+                    throw EngineError.invalidArgument("cannot access path \(p.source)/\(p.subpath): no such file or directory")
+                }
+                if p.copyData {
+                    do { try CopyUp.copy(from: rootfs + p.destination, into: p.source) } catch {
+                        throw EngineError.internalError("copy image content into volume \(p.name)", cause: BerthError("\(error)"))
+                    }
+                    points[i].copyData = false
+                }
+            }
+        } catch {
+            for name in used { volumeStore.release(name, by: c.id) }
+            throw error
+        }
+        c.volumes?.mountPoints = points
+        for p in points where p.type == "volume" {
+            publishVolume("mount", p.name, ["container": c.id, "destination": p.destination,
+                                            "propagation": p.propagation, "read/write": p.rw ? "true" : "false"])
+        }
+    }
+
+    /// The container stopped: its mounted volumes lose a user, and each volume `unmount`.
+    func detachVolumes(_ c: Container) {
+        for p in c.volumes?.mountPoints ?? [] where p.type == "volume" {
+            volumeStore.release(p.name, by: c.id)
+            publishVolume("unmount", p.name, ["container": c.id])
+        }
+    }
+
+    /// `rm -v` and `--rm`: the container's anonymous volumes go unless another container
+    /// uses them (moby leaves those, as it leaves named volumes).
+    func removeAnonymousVolumes(of c: Container) {
+        for p in c.volumes?.mountPoints ?? [] where p.type == "volume" {
+            guard let v = volumeStore.get(p.name), v.isAnonymous, volumeUsers(p.name).isEmpty else { continue }
+            try? destroyVolume(p.name)
+        }
+    }
+
+    /// After a daemon restart: the running containers are the users of mounted volumes;
+    /// a mounted volume no running container uses is unmounted.
+    func restoreVolumes() {
+        for c in containers.values where c.state.running {
+            for p in c.volumes?.mountPoints ?? [] where p.type == "volume" && volumeStore.get(p.name)?.isMounted == true {
+                volumeStore.active[p.name, default: []].insert(c.id)
+            }
+        }
+        for v in volumeStore.records.values where v.isMounted && volumeStore.active[v.name] == nil {
+            LocalDriver.unmount(volumeStore.dataPath(v.name))
+        }
+    }
+}
