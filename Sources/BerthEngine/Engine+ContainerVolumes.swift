@@ -10,9 +10,12 @@ extension Engine {
     /// options, bind sources) before anything is made.
     func planMounts(_ request: CreateRequest, imageVolumes: [String]) throws -> MountPlan {
         var from: [(spec: String, points: [MountPoint])] = []
+        // A missing container or volume driver is a 400 here, not a 404: clients take a 404
+        // from create for a missing image and go pulling it.
         for spec in request.volumes.volumesFrom {
             let ref = String(spec.prefix { $0 != ":" })
-            let source = try lookup(ref)
+            let source: Container
+            do { source = try lookup(ref) } catch { throw EngineError.invalidArgument(error.message) }
             from.append((spec, source.volumes?.mountPoints ?? []))
         }
         let plan: MountPlan
@@ -25,7 +28,9 @@ extension Engine {
             throw EngineError.invalidArgument("invalid mount config for type \"bind\": bind source path does not exist: \(p.source)")
         }
         for (_, r) in plan.requests.sorted(by: { $0.key < $1.key }) {
-            try checkVolume(name: r.name.isEmpty ? "anonymous" : r.name, driver: r.driver, options: r.options)
+            do { try checkVolume(name: r.name.isEmpty ? "anonymous" : r.name, driver: r.driver, options: r.options) } catch {
+                throw error.kind == .notFound ? EngineError.invalidArgument(error.message) : error
+            }
         }
         return plan
     }

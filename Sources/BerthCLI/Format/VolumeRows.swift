@@ -2,7 +2,7 @@ import BerthAPIModels
 
 /// `docker volume ls` rows: the fields of Docker's volume formatter.
 enum VolumeRows {
-    static let defaultTable = "table {{.Driver}}\t{{.Name}}"
+    static let defaultTable = "{{.Driver}}\t{{.Name}}"
 
     static let headers: [String: String] = [
         "Name": "VOLUME NAME", "Driver": "DRIVER", "Scope": "SCOPE", "Mountpoint": "MOUNTPOINT", "Labels": "LABELS",
