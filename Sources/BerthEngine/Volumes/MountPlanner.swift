@@ -45,8 +45,14 @@ enum MountPlanner {
         }
         var explicit = Set<String>()
         for bind in binds {
+            // A `Binds` entry names a source: `/a` alone is `-v /a`, an anonymous volume, which
+            // clients send in `Config.Volumes`.
+            guard bind.firstIndex(of: ":") != nil else { throw .invalid("invalid volume specification: '\(bind)'") }
             let (p, r) = try parseBind(bind, driver: config.volumeDriver)
-            guard explicit.insert(p.destination).inserted else { throw .invalid("Duplicate mount point: \(p.destination)") }
+            // moby #10618: a bind and a `--tmpfs` at one place.
+            guard explicit.insert(p.destination).inserted, !tmpfs.contains(p.destination) else {
+                throw .invalid("Duplicate mount point: \(p.destination)")
+            }
             put(p, r)
         }
         for m in config.mounts {
