@@ -87,7 +87,11 @@ extension Engine {
                     throw EngineError.invalidArgument("cannot access path \(p.source)/\(p.subpath): no such file or directory")
                 }
                 if p.copyData {
-                    do { try CopyUp.copy(from: rootfs + p.destination, into: p.source) } catch {
+                    do {
+                        if let inImage = CopyUp.resolveInScope(p.destination, root: rootfs) {
+                            try CopyUp.copy(from: inImage, into: p.source + (p.subpath.isEmpty ? "" : "/" + p.subpath))
+                        }
+                    } catch {
                         throw EngineError.internalError("copy image content into volume \(p.name)", cause: BerthError("\(error)"))
                     }
                     points[i].copyData = false

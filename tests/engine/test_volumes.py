@@ -136,6 +136,24 @@ def test_a_new_volume_is_filled_with_the_image_content(docker, busybox_rootfs):
     assert ok(docker("run", "--rm", image, "cat", "/data/hello")) == "hello from the image\n"
 
 
+def test_copy_up_follows_symlinks_inside_the_image_only(docker, busybox_rootfs):
+    """An image whose volume path is a symlink to `/etc` gets its own /etc copied, never the
+    host's (the link is resolved with the rootfs as `/`)."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as t:
+        t.add(busybox_rootfs, arcname=".")
+        info = tarfile.TarInfo("./escape")
+        info.type, info.linkname = tarfile.SYMTYPE, "../../../../etc"
+        t.addfile(info)
+    ok(docker("import", "-c", "ENV PATH=/bin", "-", "linkimg:latest", input=buf.getvalue()))
+    # The runtime refuses to mount through a link that leaves the rootfs; copy-up ran first.
+    r = docker("run", "--rm", "-v", "scoped:/escape", "linkimg", "true")
+    assert r.returncode == 125 and b"escapes the container's root" in r.stderr, r.stderr
+    names = sorted(ok(docker("run", "--rm", "-v", "scoped:/v", "busybox", "ls", "/v")).split())
+    assert names == sorted(p.name for p in (busybox_rootfs / "etc").iterdir()), names
+    assert "shadow" not in names
+
+
 def test_mount_of_each_type(docker, scratch_dir):
     host = scratch_dir / "host"
     host.mkdir()
@@ -285,7 +303,7 @@ BAD_BINDS = [
     (["vol:/"], "invalid specification: destination can't be '/'"),
     (["x:/y"], 'create x: "x" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" '
                "are allowed. If you intended to pass a host directory, use absolute path"),
-    (["good0:/a", "/b", "bad$name:/y"], "includes invalid characters for a local volume name"),
+    (["good0:/a", "/h:/b", "bad$name:/y"], "includes invalid characters for a local volume name"),
 ]
 
 

@@ -17,6 +17,31 @@ enum CopyUp {
         try sys("chmod", path: destination) { chmod(destination, st.st_mode & 0o7777) }
     }
 
+    /// `path` inside `root` with symlinks followed as if `root` were `/` (moby's
+    /// `FollowSymlinkInScope`), so an image's `/data -> /etc` cannot make copy-up read the
+    /// host's `/etc`. Nil past 40 links.
+    static func resolveInScope(_ path: String, root: String) -> String? {
+        var pending = path.split(separator: "/").map(String.init)
+        var resolved: [String] = []
+        var hops = 0
+        while !pending.isEmpty {
+            let part = pending.removeFirst()
+            if part == "." || part.isEmpty { continue }
+            if part == ".." { _ = resolved.popLast(); continue }
+            let candidate = root + "/" + (resolved + [part]).joined(separator: "/")
+            var st = stat()
+            if lstat(candidate, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK {
+                hops += 1
+                guard hops <= 40, let target = Files.readlink(candidate) else { return nil }
+                if target.hasPrefix("/") { resolved = [] }
+                pending = target.split(separator: "/").map(String.init) + pending
+                continue
+            }
+            resolved.append(part)
+        }
+        return root + "/" + resolved.joined(separator: "/")
+    }
+
     private static func copyEntry(_ src: String, _ dst: String, _ links: inout [UInt64: String]) throws {
         var st = stat()
         try sys("lstat", path: src) { lstat(src, &st) }
