@@ -89,6 +89,30 @@ def test_named_volume_outlives_its_container_and_a_daemon_kill(berthd, docker):
         daemon.close()
 
 
+def test_a_mounted_volume_in_use_across_a_daemon_kill_is_unmounted_by_its_last_user(berthd, docker):
+    ok(docker("volume", "create", "-o", "type=tmpfs", "-o", "device=tmpfs", "-o", "o=size=1m", "live"))
+    data = berthd.data_root / "volumes" / "live" / "_data"
+    ok(docker("run", "-d", "--name", "l1", "-v", "live:/l", "busybox", "sleep", "1000"))
+    ok(docker("run", "-d", "--name", "l2", "-v", "live:/l", "busybox", "sleep", "1000"))
+    ok(docker("exec", "l1", "sh", "-c", "echo shared > /l/f"))
+    assert ok(docker("exec", "l2", "cat", "/l/f")) == "shared\n"   # one tmpfs for both
+    assert len(find_mounts_under(data)) == 1
+    daemon = DaemonRestarter(berthd, docker)
+    try:
+        daemon.kill()
+        daemon.start()
+        ok(docker("stop", "-t", "0", "l1"))
+        assert len(find_mounts_under(data)) == 1   # l2 still uses it
+        ok(docker("stop", "-t", "0", "l2"))
+        assert find_mounts_under(data) == []
+        r = docker("volume", "rm", "live")
+        assert r.returncode == 1 and b"volume is in use" in r.stderr
+        ok(docker("rm", "l1", "l2"))
+        ok(docker("volume", "rm", "live"))
+    finally:
+        daemon.close()
+
+
 def test_anonymous_volumes_go_with_rm_v_and_not_without(docker, busybox_rootfs):
     image = image_with_volume(docker, busybox_rootfs)
     ok(docker("create", "--name", "a1", "-v", "/scratch", "-v", "named1:/named", image))
@@ -386,6 +410,15 @@ def test_berth_cli_prints_what_docker_prints(berthd, docker):
     ok(docker("volume", "create", "--label", "a=1", "--label", "b=2", "p1"))
     assert subprocess.run([berth, "volume", "create", "--label", "c=3", "-o", "type=tmpfs", "-o", "device=tmpfs", "p2"],
                           env=berthd.env, capture_output=True).stdout == b"p2\n"
+    # berth run's own -v, --mount and --volumes-from.
+    r = subprocess.run([berth, "run", "--name", "bsrc", "-v", "p1:/p", "-v", "/banon", "--mount", "type=tmpfs,dst=/t,tmpfs-size=1m",
+                        "busybox", "sh", "-c", "echo hi > /p/x; echo anon > /banon/y; grep ' /t ' /proc/mounts"],
+                       env=berthd.env, capture_output=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.startswith(b"tmpfs /t tmpfs ") and b"size=1024k" in r.stdout, r
+    r = subprocess.run([berth, "run", "--rm", "--volumes-from", "bsrc:ro", "busybox", "cat", "/p/x", "/banon/y"],
+                       env=berthd.env, capture_output=True, timeout=60)
+    assert (r.returncode, r.stdout) == (0, b"hi\nanon\n"), r
+    assert subprocess.run([berth, "rm", "-v", "bsrc"], env=berthd.env, capture_output=True).returncode == 0
     ok(docker("create", "--name", "pc", "-v", "p1:/p", "-v", "/anon", "busybox"))
     both("volume", "ls")
     both("volume", "ls", "-q")
