@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import BerthAPIModels
+import BerthOCI
 import BerthSystem
 
 extension Engine {
@@ -65,6 +66,25 @@ extension Engine {
     /// Removes volumes a failed create made.
     func forgetVolumes(_ names: [String]) {
         for name in names { try? destroyVolume(name) }
+    }
+
+    /// At create, as moby's `populateVolumes`: new empty volumes get the image's content at
+    /// their path now, so another container mounting them sees it before this one starts.
+    func populateVolumes(_ c: inout Container, lowers: [Digest]) throws {
+        guard var points = c.volumes?.mountPoints, points.contains(where: { $0.type == "volume" && $0.copyData }) else { return }
+        let rootfs = containerDir(c.id) + "/rootfs"
+        try mountRootfs(c.id, rootfs: rootfs, lowers: lowers)
+        defer { unmountRootfs(rootfs) }
+        for i in points.indices where points[i].type == "volume" && points[i].copyData {
+            let p = points[i]
+            try volumeStore.use(p.name, by: c.id)
+            defer { volumeStore.release(p.name, by: c.id) }
+            if let inImage = CopyUp.resolveInScope(p.destination, root: rootfs) {
+                try CopyUp.copy(from: inImage, into: p.source + (p.subpath.isEmpty ? "" : "/" + p.subpath))
+            }
+            points[i].copyData = false
+        }
+        c.volumes?.mountPoints = points
     }
 
     /// At start, with the rootfs mounted: mounts the volumes that are mounts, fills new

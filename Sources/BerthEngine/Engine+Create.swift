@@ -68,6 +68,7 @@ extension Engine {
             madeVolumes = try realizeMounts(mountPlan, into: &c)
             try Files.mkdirAll(containerDir(id), mode: 0o710)
             _ = try snapshots.createContainer(id: id, lowers: chain, durable: durable)
+            try populateVolumes(&c, lowers: chain)
             try save(c, durable: durable)
             publish(c, "create")
         } catch {

@@ -79,7 +79,7 @@ extension Engine {
         }
     }
 
-    private func mountRootfs(_ id: String, rootfs: String, lowers: [Digest]) throws {
+    func mountRootfs(_ id: String, rootfs: String, lowers: [Digest]) throws {
         guard let snapshot = try snapshots.container(id: id) else {
             throw EngineError.internalError("container \(id) has no snapshot")
         }

@@ -156,6 +156,9 @@ def test_a_new_volume_is_filled_with_the_image_content(docker, busybox_rootfs):
     assert ok(docker("run", "--rm", "-v", "bare:/data:nocopy", image, "ls", "-A", "/data")) == ""
     assert ok(docker("run", "--rm", "--mount", "type=volume,src=bare2,dst=/data,volume-nocopy", image,
                      "ls", "-A", "/data")) == ""
+    # Filled at create, as Docker does: before that container ever starts.
+    ok(docker("create", "--name", "filler", "-v", "early:/data", image))
+    assert ok(docker("run", "--rm", "-v", "early:/e", "busybox", "cat", "/e/hello")) == "hello from the image\n"
     # The image's VOLUME gets the content too.
     assert ok(docker("run", "--rm", image, "cat", "/data/hello")) == "hello from the image\n"
 
