@@ -410,6 +410,11 @@ def test_berth_cli_prints_what_docker_prints(berthd, docker):
         assert (d.returncode, d.stdout.decode()) == (b.returncode, b.stdout.decode()), (args, d.stderr, b.stderr)
         return b.stdout.decode()
 
+    both("volume", "ls")   # the header alone
+    for args in (("volume", "inspect", "nosuch"), ("volume", "rm", "nosuch"), ("volume", "create", "-d", "nodriver", "x1")):
+        d = docker(*args)
+        b = subprocess.run([berth, *args], env=berthd.env, capture_output=True, timeout=60)
+        assert (b.returncode, b.stderr.decode()) == (d.returncode, d.stderr.decode()), args
     ok(docker("volume", "create", "--label", "a=1", "--label", "b=2", "p1"))
     assert subprocess.run([berth, "volume", "create", "--label", "c=3", "-o", "type=tmpfs", "-o", "device=tmpfs", "p2"],
                           env=berthd.env, capture_output=True).stdout == b"p2\n"
