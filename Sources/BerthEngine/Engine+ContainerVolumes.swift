@@ -103,8 +103,16 @@ extension Engine {
                                                     cause: BerthError("\(error)"))
                 }
                 used.append(p.name)
-                if !p.subpath.isEmpty && !Files.exists(p.source + "/" + p.subpath) {
-                    throw EngineError.invalidArgument("cannot access path \(p.source)/\(p.subpath): no such file or directory")
+                if !p.subpath.isEmpty {
+                    let path = p.source + "/" + p.subpath
+                    guard Files.exists(path) else {
+                        throw EngineError.invalidArgument("cannot access path \(path): no such file or directory")
+                    }
+                    // The volume's content is the containers' to write: a link in it must not
+                    // make the bind's source a host path.
+                    guard CopyUp.resolveInScope(p.subpath, root: p.source) == p.source + "/" + p.subpath.split(separator: "/").joined(separator: "/") else {
+                        throw EngineError.invalidArgument("cannot access path \(path): the subpath goes through a symbolic link")
+                    }
                 }
                 if p.copyData {
                     do {

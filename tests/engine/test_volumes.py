@@ -208,6 +208,18 @@ def test_mount_of_each_type(docker, scratch_dir):
     assert json.loads(ok(docker("volume", "inspect", "mvol")))[0]["Labels"] == {"k": "v"}
 
 
+def test_volume_subpath(docker):
+    ok(docker("run", "--rm", "-v", "subs:/s", "busybox", "sh", "-c", "mkdir -p /s/a/b; echo in-b > /s/a/b/f; ln -s / /s/root"))
+    assert ok(docker("run", "--rm", "--mount", "type=volume,src=subs,dst=/m,volume-subpath=a/b", "busybox",
+                     "ls", "/m")) == "f\n"
+    r = docker("run", "--rm", "--mount", "type=volume,src=subs,dst=/m,volume-subpath=nope", "busybox", "true")
+    assert r.returncode != 0 and b"no such file or directory" in r.stderr, r.stderr
+    r = docker("run", "--rm", "--mount", "type=volume,src=subs,dst=/m,volume-subpath=root/etc", "busybox", "true")
+    assert r.returncode != 0 and b"symbolic link" in r.stderr, r.stderr
+    r = docker("create", "--mount", "type=volume,src=subs,dst=/m,volume-subpath=../x", "busybox", "true")
+    assert r.returncode != 0 and b"subpath must be a relative path within the volume" in r.stderr, r.stderr
+
+
 def test_volumes_from(docker):
     ok(docker("create", "--name", "src", "-v", "shared:/shared", "-v", "/anon", "busybox"))
     ok(docker("run", "--rm", "--volumes-from", "src", "busybox", "sh", "-c", "echo one > /shared/f; echo two > /anon/g"))
