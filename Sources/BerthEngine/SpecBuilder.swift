@@ -213,7 +213,7 @@ struct SpecBuilder {
                 let source = p.subpath.isEmpty ? p.source : p.source + "/" + p.subpath
                 let propagation = p.propagation.isEmpty ? "rprivate" : p.propagation
                 return Spec.Mount(destination: p.destination, type: "bind", source: source,
-                                  options: ["rbind"] + (p.rw ? [] : ["ro"]) + [propagation])
+                                  options: [p.nonRecursive == true ? "bind" : "rbind"] + (p.rw ? [] : ["ro"]) + [propagation])
             }
         }
     }

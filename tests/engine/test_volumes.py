@@ -206,6 +206,17 @@ def test_mount_of_each_type(docker, scratch_dir):
     assert by["/t"] == {"Type": "tmpfs", "Source": "", "Destination": "/t", "Mode": "", "RW": True, "Propagation": ""}
     assert [m["Type"] for m in c["HostConfig"]["Mounts"]] == ["bind", "volume", "tmpfs", "bind"]
     assert json.loads(ok(docker("volume", "inspect", "mvol")))[0]["Labels"] == {"k": "v"}
+    # A non-recursive bind leaves out what is mounted under its source.
+    inner = host / "inner"
+    inner.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "tmpfs", str(inner)], check=True)
+    try:
+        (inner / "on-tmpfs").write_text("x")
+        out = ok(docker("run", "--rm", "--mount", f"type=bind,src={host},dst=/r", "--mount",
+                        f"type=bind,src={host},dst=/n,bind-nonrecursive", "busybox", "ls", "/r/inner", "/n/inner"))
+        assert out == "/n/inner:\n\n/r/inner:\non-tmpfs\n", out
+    finally:
+        subprocess.run(["umount", "-l", str(inner)], check=True)
 
 
 def test_volume_subpath(docker):

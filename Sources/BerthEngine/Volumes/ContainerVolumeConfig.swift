@@ -62,6 +62,8 @@ public struct MountPoint: Codable, Sendable, Equatable {
     public var tmpfsOptions: [String] = []
     /// A path inside the volume to mount (`volume-subpath`).
     public var subpath: String = ""
+    /// `bind-nonrecursive`: the bind leaves out the mounts under its source.
+    public var nonRecursive: Bool?
 
     public init(type: String, destination: String) {
         self.type = type

@@ -149,6 +149,7 @@ enum MountPlanner {
             p.source = clean(source)
             p.propagation = propagation.isEmpty ? "rprivate" : propagation
             p.createSource = m.bindOptions?.createMountpoint ?? false
+            if m.bindOptions?.nonRecursive == true { p.nonRecursive = true }
             return (p, nil)
         case "volume":
             if m.bindOptions != nil { throw config("field BindOptions must not be specified") }
