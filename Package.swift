@@ -88,6 +88,7 @@ let package = Package(
         ),
         .testTarget(name: "BerthAPITests", dependencies: ["BerthAPI", "BerthClient", "BerthAPIModels", "BerthCLI"]),
         .testTarget(name: "BerthNetworkTests", dependencies: ["BerthNetwork"]),
+        .testTarget(name: "BerthEngineTests", dependencies: ["BerthEngine"]),
         .testTarget(name: "BerthCLITests", dependencies: ["BerthCLI", "BerthClient", "BerthAPIModels", "CBerth"]),
     ]
 )

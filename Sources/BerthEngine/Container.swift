@@ -19,6 +19,9 @@ public struct Container: Codable, Sendable {
     public var manuallyStopped: Bool?
     /// Ports, links, DNS and endpoint settings (nil in records written before networking).
     public var network: ContainerNetworkConfig?
+    /// `Config.Volumes`, `Mounts`, `VolumesFrom` and the mount points they resolved to (nil
+    /// in records written before volumes).
+    public var volumes: ContainerVolumeConfig?
 
     /// Docker's `State` object.
     public struct State: Codable, Sendable, Equatable {

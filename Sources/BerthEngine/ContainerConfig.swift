@@ -144,6 +144,7 @@ public struct CreateRequest: Decodable, Sendable {
     public var config: ContainerConfig
     public var hostConfig: HostConfig
     public var network = ContainerNetworkConfig()
+    public var volumes = ContainerVolumeConfig()
 
     enum CodingKeys: String, CodingKey { case hostConfig = "HostConfig" }
 
@@ -157,5 +158,6 @@ public struct CreateRequest: Decodable, Sendable {
         hostConfig = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(HostConfig.self, forKey: .hostConfig)
             ?? HostConfig()
         network = try ContainerNetworkConfig(createBody: decoder)
+        volumes = try ContainerVolumeConfig(createBody: decoder)
     }
 }

@@ -48,6 +48,9 @@ extension Engine {
         try Self.validateOps(request)
         c.hostConfig = Self.adaptResources(c.hostConfig)
         try validateNetwork(c, imageExposed: Array((imageConfig.config?.exposedPorts ?? [:]).keys))
+        let mountPlan = try planMounts(request, imageVolumes: (imageConfig.config?.volumes ?? [:]).keys.sorted())
+        c.volumes = request.volumes
+        c.volumes?.mountPoints = mountPlan.points
         // Validate what the spec builder would refuse now, not at start.
         var check = specBuilder(c, imageConfig: imageConfig.config)
         check.validating = true
@@ -60,15 +63,20 @@ extension Engine {
         // A --rm container is removed after a crash anyway (as Docker does on restore), so it
         // need not reach the disk: no fsync on `run --rm`'s path.
         let durable = c.hostConfig.autoRemove != true
+        var madeVolumes: [String] = []
         do {
+            madeVolumes = try realizeMounts(mountPlan, into: &c)
             try Files.mkdirAll(containerDir(id), mode: 0o710)
             _ = try snapshots.createContainer(id: id, lowers: chain, durable: durable)
+            try populateVolumes(&c, lowers: chain)
             try save(c, durable: durable)
             publish(c, "create")
         } catch {
             try? snapshots.removeContainer(id: id)
             try? Files.removeAll(containerDir(id))
             containers[id] = nil
+            forgetVolumes(madeVolumes)
+            if let e = error as? EngineError { throw e }
             throw EngineError.internalError("create container", cause: BerthError("\(error)"))
         }
         return c

@@ -79,7 +79,7 @@ extension Engine {
     }
 
     /// `DELETE /containers/{id}`.
-    public func remove(_ ref: String, force: Bool) async throws {
+    public func remove(_ ref: String, force: Bool, volumes: Bool = false) async throws {
         let c = try lookup(ref)
         if c.state.status == "restarting" {
             guard force else {
@@ -110,11 +110,12 @@ extension Engine {
                                                                 exitedAt: WallClock.rfc3339Nano()))
             }
         }
-        if containers[c.id] != nil { try removeNow(c.id) }
+        if containers[c.id] != nil { try removeNow(c.id, volumes: volumes) }
     }
 
-    /// Removes everything of a stopped container.
-    func removeNow(_ id: String) throws {
+    /// Removes everything of a stopped container; with `volumes` (and always for `--rm`
+    /// containers, as Docker) its anonymous volumes too.
+    func removeNow(_ id: String, volumes: Bool = false) throws {
         guard let c = containers[id] else { return }
         forgetOps(id)
         unmountRootfs(containerDir(id) + "/rootfs")
@@ -123,6 +124,7 @@ extension Engine {
         try Files.removeAll(containerDir(id))
         try? Files.removeAll(shimDir(id))
         containers[id] = nil
+        if volumes || c.hostConfig.autoRemove == true { removeAnonymousVolumes(of: c) }
         publish(c, "destroy")
         for w in exitWaiters.removeValue(forKey: id) ?? [] { w.resume(returning: c.state.exitCode) }
         for w in removeWaiters.removeValue(forKey: id) ?? [] { w.resume(returning: c.state.exitCode) }

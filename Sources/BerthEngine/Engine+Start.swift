@@ -22,8 +22,11 @@ extension Engine {
         if current.state.running { return false }
         let dir = containerDir(c.id)
         let rootfs = dir + "/rootfs"
+        var attached = false
         do {
             try mountRootfs(c.id, rootfs: rootfs, lowers: chain)
+            try attachVolumes(&c, rootfs: rootfs)
+            attached = true
             var builder = specBuilder(c, imageConfig: imageConfig.config)
             let net = try planNetwork(c, hostname: builder.hostname,
                                       imageExposed: Array((imageConfig.config?.exposedPorts ?? [:]).keys))
@@ -57,6 +60,7 @@ extension Engine {
             return true
         } catch {
             unmountRootfs(rootfs)
+            if attached { detachVolumes(c) }
             network.release(c.id)
             for connect in pendingAttach.removeValue(forKey: c.id) ?? [] { connect(nil) }
             c.state.error = "\(error)"
@@ -75,7 +79,7 @@ extension Engine {
         }
     }
 
-    private func mountRootfs(_ id: String, rootfs: String, lowers: [Digest]) throws {
+    func mountRootfs(_ id: String, rootfs: String, lowers: [Digest]) throws {
         guard let snapshot = try snapshots.container(id: id) else {
             throw EngineError.internalError("container \(id) has no snapshot")
         }
@@ -116,6 +120,7 @@ extension Engine {
         c.state.oomKilled = status.oomKilled ?? false
         c.state.finishedAt = status.exitedAt ?? WallClock.rfc3339Nano()
         unmountRootfs(containerDir(id) + "/rootfs")
+        detachVolumes(c)
         releaseNetworkLater(id)
         containers[id] = c
         // A --rm container's record goes next: written only if the removal fails.

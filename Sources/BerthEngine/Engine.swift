@@ -34,6 +34,8 @@ public actor Engine {
     public nonisolated let events = EventBus()
     /// Networks, endpoints and their leases (thread-safe; see Engine+Network).
     public nonisolated let network: NetworkManager
+    /// Named and anonymous volumes under `volumes/` (Engine+Volumes).
+    var volumeStore: VolumeStore
 
     public init(dataRoot: String, insecureRegistries: [String] = [], networkDefaults: NetworkDefaults = NetworkDefaults()) throws {
         self.dataRoot = dataRoot
@@ -43,6 +45,7 @@ public actor Engine {
         content = try ContentStores.local(root: dataRoot)
         images = try ImageStores.local(root: dataRoot)
         snapshots = try SnapshotStores.overlay(root: dataRoot)
+        volumeStore = try VolumeStore(dataRoot: dataRoot)
         var found: [String: Container] = [:]
         for id in (try? Files.list(dataRoot + "/containers")) ?? [] {
             guard let bytes = try? Files.read(dataRoot + "/containers/" + id + "/container.json"),
@@ -55,6 +58,7 @@ public actor Engine {
     /// After a restart: containers whose shim still runs are watched again; those that
     /// exited meanwhile get their real exit code and time from the shim's exit.json.
     public func restore() {
+        restoreVolumes()
         for (id, c) in containers where c.state.running {
             let shim = ShimProcess(stateDir: shimDir(id))
             if let status = shim.exitStatus {

@@ -192,29 +192,29 @@ struct SpecBuilder {
         }
     }
 
-    /// `-v /host:/container[:ro|rw]` host binds, refused in dockerd's words.
+    /// The container's binds, volumes and `--mount` tmpfs, as create resolved them (records
+    /// from before volumes: their `Binds`, planned now).
     private func binds() throws -> [Spec.Mount] {
-        try (container.hostConfig.binds ?? []).map { bind in
-            let parts = bind.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-            guard parts.count >= 2, parts.count <= 3, parts[0].hasPrefix("/"), !parts[1].isEmpty else {
-                throw EngineErrorLike.invalid("invalid volume specification: '\(bind)'")
+        let points: [MountPoint]
+        if let resolved = container.volumes?.mountPoints {
+            points = resolved
+        } else {
+            points = try MountPlanner.plan(binds: container.hostConfig.binds ?? [], config: ContainerVolumeConfig(),
+                                           imageVolumes: [], tmpfs: [], volumesFrom: []).points
+        }
+        return points.map { p in
+            switch p.type {
+            case "tmpfs":
+                return Spec.Mount(destination: p.destination, type: "tmpfs", source: "tmpfs",
+                                  options: ["noexec", "nosuid", "nodev"] + (p.rw ? [] : ["ro"]) + p.tmpfsOptions)
+            default:
+                // Docker creates missing `-v` bind sources, at start: not while validating a create.
+                if p.type == "bind" && p.createSource && !validating && !Files.exists(p.source) { try? Files.mkdirAll(p.source) }
+                let source = p.subpath.isEmpty ? p.source : p.source + "/" + p.subpath
+                let propagation = p.propagation.isEmpty ? "rprivate" : p.propagation
+                return Spec.Mount(destination: p.destination, type: "bind", source: source,
+                                  options: [p.nonRecursive == true ? "bind" : "rbind"] + (p.rw ? [] : ["ro"]) + [propagation])
             }
-            guard parts[1].hasPrefix("/") else {
-                throw EngineErrorLike.invalid("invalid volume specification: '\(bind)': invalid mount config for type \"bind\": "
-                                              + "invalid mount path: '\(parts[1])' mount path must be absolute")
-            }
-            if parts[1] == "/" {
-                throw EngineErrorLike.invalid("invalid volume specification: '\(bind)': invalid mount config for type \"bind\": "
-                                              + "invalid specification: destination can't be '/'")
-            }
-            let mode = parts.count == 3 ? parts[2].split(separator: ",").map(String.init) : []
-            for m in mode where !["ro", "rw", "z", "Z", "rprivate", "private", "rslave", "slave", "rshared", "shared"].contains(m) {
-                throw EngineErrorLike.invalid("invalid mode: \(m)")
-            }
-            // Docker creates missing bind sources, at start: not while validating a create.
-            if !validating && !Files.exists(parts[0]) { try Files.mkdirAll(parts[0]) }
-            return Spec.Mount(destination: parts[1], type: "bind", source: parts[0],
-                              options: ["rbind"] + (mode.contains("ro") ? ["ro"] : []) + ["rprivate"])
         }
     }
 

@@ -48,7 +48,7 @@ enum ContainerJSON {
             "Status": .string(status(c)),
             "HostConfig": ["NetworkMode": .string(c.hostConfig.networkMode ?? "default")],
             "NetworkSettings": ["Networks": [:]],
-            "Mounts": .array([]),
+            "Mounts": VolumeJSON.mounts(c),
         ]
     }
 
@@ -74,7 +74,9 @@ enum ContainerJSON {
             "Driver": "overlay2",
             "Platform": "linux",
             "HostConfig": [
-                "Binds": strings(host.binds), "NetworkMode": .string(host.networkMode ?? "default"),
+                "Binds": strings(host.binds), "Mounts": VolumeJSON.mountSpecs(c.volumes?.mounts ?? []),
+                "VolumesFrom": strings(c.volumes.flatMap { $0.volumesFrom.isEmpty ? nil : $0.volumesFrom }),
+                "VolumeDriver": .string(c.volumes?.volumeDriver ?? ""), "NetworkMode": .string(host.networkMode ?? "default"),
                 "AutoRemove": .bool(host.autoRemove ?? false), "Privileged": .bool(host.privileged ?? false),
                 "ReadonlyRootfs": .bool(host.readonlyRootfs ?? false), "CapAdd": strings(host.capAdd),
                 "CapDrop": strings(host.capDrop), "SecurityOpt": strings(host.securityOpt),
@@ -89,7 +91,7 @@ enum ContainerJSON {
                     JSONMember(key, hosts.map { .array($0.map { ["HostIp": .string($0.hostIP ?? ""), "HostPort": .string($0.hostPort ?? "")] as JSONValue }) } ?? .null)
                 })),
             ],
-            "Mounts": .array([]),
+            "Mounts": VolumeJSON.mounts(c),
             "Config": [
                 "Hostname": .string(config.hostname.flatMap { $0.isEmpty ? nil : $0 } ?? c.shortID),
                 "Domainname": .string(config.domainname ?? ""), "User": .string(config.user ?? ""),
@@ -99,6 +101,7 @@ enum ContainerJSON {
                 "Env": strings(config.env), "Cmd": strings(config.cmd), "Image": .string(c.image),
                 "WorkingDir": .string(config.workingDir ?? ""), "Entrypoint": strings(config.entrypoint),
                 "Labels": labels(c),
+                "Volumes": c.volumes.flatMap { $0.configVolumes.isEmpty ? nil : JSONValue.object(JSONObject($0.configVolumes.map { JSONMember($0, [:]) })) } ?? .null,
             ],
             "NetworkSettings": ["Networks": [:]],
         ])

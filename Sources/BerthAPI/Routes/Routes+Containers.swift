@@ -64,7 +64,7 @@ extension Router {
             return .text("")
         }
         delete("/containers/{id}") { req in
-            try await engine.remove(req.parameter("id"), force: req.query.bool("force"))
+            try await engine.remove(req.parameter("id"), force: req.query.bool("force"), volumes: req.query.bool("v"))
             return .noContent
         }
         get("/containers/json") { req in

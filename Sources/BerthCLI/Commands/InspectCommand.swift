@@ -38,6 +38,17 @@ extension Command {
         return command
     }
 
+    /// `berth volume inspect`: `GET /volumes/{name}`.
+    static var volumeInspect: Command {
+        var command = Command(
+            name: "inspect", usage: "[OPTIONS] VOLUME [VOLUME...]", summary: "Display detailed information on one or more volumes",
+            flags: [inspectFormatFlag],
+            arguments: .atLeast(1),
+            run: { invocation in try runInspect(invocation, kinds: [.volume]) })
+        command.id = "volume inspect"
+        return command
+    }
+
     /// `berth image inspect`: `GET /images/{name}/json`.
     static var imageInspect: Command {
         var command = Command(
@@ -86,12 +97,14 @@ private func runInspect(_ invocation: Invocation, kinds: [InspectKind]) throws -
     var failed = false
     for name in invocation.arguments {
         var value: JSONValue?
+        var missing: ClientError?
         for kind in kinds {
             do {
                 let query: [(String, String)] = kind == .container && invocation.flags.bool("size") ? [("size", "1")] : []
                 value = try client.getJSON(kind.path(name), query: query)
                 break
             } catch let error as ClientError where error.kind == .notFound || (error.kind == .invalidArgument && kinds.count > 1) {
+                missing = error
                 continue
             }
         }
@@ -99,8 +112,13 @@ private func runInspect(_ invocation: Invocation, kinds: [InspectKind]) throws -
             found.append(value)
         } else {
             failed = true
-            let what = kinds.count == 1 ? kinds[0].missing : "No such object"
-            invocation.err.line("Error: \(what): \(name)")
+            if kinds == [.volume], let missing {
+                // `docker volume inspect` prints the daemon's words: `get x: no such volume`.
+                invocation.err.line(errorText(missing))
+            } else {
+                let what = kinds.count == 1 ? kinds[0].missing : "No such object"
+                invocation.err.line("Error: \(what): \(name)")
+            }
         }
     }
     let format = invocation.format

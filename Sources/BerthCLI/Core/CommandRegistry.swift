@@ -51,6 +51,7 @@ public struct CommandRegistry: Sendable {
         registry.register(.events, group: "system", groupSummary: "Manage Berth", topLevel: true)
         registry.registerContainerCommands()
         registry.registerImageCommands()
+        registry.registerVolumeCommands()
         return registry
     }
 

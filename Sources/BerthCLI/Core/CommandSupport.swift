@@ -80,4 +80,5 @@ let filterFlag = FlagSpec("filter", short: "f", kind: .list, usage: "Filter outp
 enum GroupSummary {
     static let container = "Manage containers"
     static let image = "Manage images"
+    static let volume = "Manage volumes"
 }

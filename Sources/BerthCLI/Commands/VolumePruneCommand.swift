@@ -1,0 +1,43 @@
+import BerthAPIModels
+import BerthClient
+
+extension Command {
+    /// `berth volume prune`: `POST /volumes/prune?filters=`, after Docker's question unless `-f`.
+    static var volumePrune: Command {
+        var command = Command(
+            name: "prune", usage: "[OPTIONS]", summary: "Remove unused local volumes",
+            flags: [
+                .bool("all", short: "a", usage: "Remove all unused volumes, not just anonymous ones"),
+                .list("filter", usage: "Provide filter values (e.g. \"label=<label>\")"),
+                .bool("force", short: "f", usage: "Do not prompt for confirmation"),
+            ],
+            arguments: .exactly(0),
+            run: { invocation in
+                let flags = invocation.flags
+                var filters = flags.list("filter")
+                if flags.bool("all") {
+                    if filters.contains(where: { $0.hasPrefix("all=") }) {
+                        throw CLIError("conflicting options: cannot specify both --all and --filter all=1", status: 1)
+                    }
+                    filters.append("all=true")
+                }
+                if !flags.bool("force") {
+                    let what = flags.bool("all") ? "all local volumes" : "anonymous local volumes"
+                    invocation.out.write("WARNING! This will remove \(what) not used by at least one container.\n"
+                                         + "Are you sure you want to continue? [y/N] ")
+                    let answer = (readLine() ?? "").trimmingCharacters(in: " ").lowercased()
+                    guard answer == "y" || answer == "yes" else { return 0 }
+                }
+                let report = try invocation.client().call(ClientRequest("POST", "/volumes/prune", query: try Filters.parse(filters))).json()
+                let deleted = (report["VolumesDeleted"]?.arrayValue ?? []).compactMap(\.stringValue)
+                if !deleted.isEmpty {
+                    invocation.out.line("Deleted Volumes:\n" + deleted.map { $0 + "\n" }.joined())
+                }
+                let reclaimed = Double(report["SpaceReclaimed"]?.intValue ?? 0)
+                invocation.out.line("Total reclaimed space: " + HumanUnits.size(reclaimed))
+                return 0
+            })
+        command.id = "volume prune"
+        return command
+    }
+}
