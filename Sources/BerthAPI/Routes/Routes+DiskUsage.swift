@@ -1,0 +1,47 @@
+import BerthAPIModels
+import BerthEngine
+
+extension Router {
+    /// `GET /system/df`: the legacy shape (LayersSize, Images, Containers, Volumes,
+    /// BuildCache) for API versions before 1.52, the `*Usage` objects from 1.52 on.
+    public mutating func addDiskUsageRoutes(_ engine: Engine) {
+        get("/system/df") { req in
+            let usage = try await engine.diskUsage()
+            let images: [JSONValue] = usage.images.map { i in
+                guard case .object(var o) = ImageJSON.summary(i.summary, names: i.summary.names) else { return .null }
+                o["SharedSize"] = .int(i.sharedSize)
+                o["Containers"] = .int(Int64(i.summary.containers))
+                return .object(o)
+            }
+            let containers: [JSONValue] = usage.containers.map { u in
+                guard case .object(var o) = NetworkJSON.addToSummary(ContainerJSON.summary(u.container), u.container,
+                                                                      manager: engine.network) else { return .null }
+                o["SizeRw"] = .int(u.sizeRw)
+                o["SizeRootFs"] = .int(u.sizeRootFs)
+                return .object(o)
+            }
+            if req.version < APIVersion(1, 52) {
+                return .json([
+                    "LayersSize": .int(usage.layersSize), "Images": .array(images), "Containers": .array(containers),
+                    "Volumes": .array(usage.volumes), "BuildCache": .array([]),
+                ] as JSONValue)
+            }
+            let activeImages = usage.images.filter { $0.summary.containers > 0 }
+            let usedImageBytes = activeImages.reduce(Int64(0)) { $0 + $1.summary.size - $1.sharedSize }
+            let running = usage.containers.filter { $0.container.state.running || $0.container.state.status == "restarting" }
+            let containerBytes = usage.containers.reduce(Int64(0)) { $0 + $1.sizeRw }
+            func section(active: Int, total: Int, size: Int64, reclaimable: Int64, items: [JSONValue]) -> JSONValue {
+                ["ActiveCount": .int(Int64(active)), "TotalCount": .int(Int64(total)), "Reclaimable": .int(reclaimable),
+                 "TotalSize": .int(size), "Items": .array(items)]
+            }
+            return .json([
+                "ImageUsage": section(active: activeImages.count, total: images.count, size: usage.layersSize,
+                                      reclaimable: max(0, usage.layersSize - usedImageBytes), items: images),
+                "ContainerUsage": section(active: running.count, total: containers.count, size: containerBytes,
+                                          reclaimable: containerBytes - running.reduce(Int64(0)) { $0 + $1.sizeRw }, items: containers),
+                "VolumeUsage": section(active: 0, total: usage.volumes.count, size: 0, reclaimable: 0, items: usage.volumes),
+                "BuildCacheUsage": section(active: 0, total: 0, size: 0, reclaimable: 0, items: []),
+            ] as JSONValue)
+        }
+    }
+}

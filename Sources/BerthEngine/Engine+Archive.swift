@@ -1,0 +1,131 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import BerthAPIModels
+import BerthImage
+import BerthSystem
+import CBerth
+
+/// A container's root file system for `docker cp`: the running container's own root as it
+/// sees it (`/proc/<pid>/root`, with its volumes and tmpfs mounts), or, for a container that
+/// is not running, its overlay mounted under `<data-root>/tmp` until `release`.
+final class ContainerRoot: @unchecked Sendable {
+    let path: String
+    private let mountPoint: String?
+
+    init(path: String, mountPoint: String?) { self.path = path; self.mountPoint = mountPoint }
+
+    /// Unmounts a temporary overlay and removes its mount point; nothing for a running container.
+    func release() {
+        guard let mountPoint else { return }
+        _ = berth_umount2(mountPoint, 2 /* MNT_DETACH */)
+        rmdir(mountPoint)
+    }
+}
+
+extension Engine {
+    /// The root of `c` to read or write through; release it when done.
+    func containerRoot(_ c: Container, writable: Bool) throws -> ContainerRoot {
+        if c.state.running && c.state.pid > 0 {
+            return ContainerRoot(path: "/proc/\(c.state.pid)/root", mountPoint: nil)
+        }
+        guard let snapshot = try snapshots.container(id: c.id) else {
+            throw EngineError.internalError("container \(c.shortID) has no snapshot")
+        }
+        // An image with no layers: the upper directory is the whole tree.
+        if snapshot.lowers.isEmpty { return ContainerRoot(path: snapshot.upperDir, mountPoint: nil) }
+        let overlay = try snapshots.mount(for: snapshot)
+        let mountPoint = dataRoot + "/tmp/cp-" + c.id + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        try Files.mkdirAll(mountPoint, mode: 0o700)
+        // Read-only needs no upper directory (and leaves the work directory alone).
+        let options = writable ? overlay.options : "lowerdir=" + ([snapshot.upperDir] + overlay.lowerDirs).joined(separator: ":")
+        do {
+            try sys("mount", path: mountPoint) { berth_mount("overlay", mountPoint, "overlay", writable ? 0 : 1 /* MS_RDONLY */, options) }
+        } catch {
+            rmdir(mountPoint)
+            throw EngineError.internalError("mount container \(c.shortID) file system", cause: error as? SyscallError)
+        }
+        return ContainerRoot(path: mountPoint, mountPoint: mountPoint)
+    }
+
+    /// `HEAD /containers/{id}/archive?path=`: `lstat` of a path in the container.
+    public func containerPathStat(_ ref: String, path: String) async throws -> PathArchive.PathStat {
+        let c = try lookup(ref)
+        let root = try containerRoot(c, writable: false)
+        defer { root.release() }
+        return try Self.mapPathError(ref) { try PathArchive.stat(root: root.path, path: path) }
+    }
+
+    /// `GET /containers/{id}/archive?path=`: the path as a tar (named by its base name) and its stat.
+    public func containerArchive(_ ref: String, path: String) throws -> (PathArchive.PathStat, BlockingByteStream) {
+        let c = try lookup(ref)
+        let root = try containerRoot(c, writable: false)
+        let info: PathArchive.PathStat
+        do {
+            info = try Self.mapPathError(ref) { try PathArchive.stat(root: root.path, path: path) }
+        } catch {
+            root.release()
+            throw error
+        }
+        let stream = BlockingByteStream { sink in
+            defer { root.release() }
+            try PathArchive.archive(root: root.path, path: path, sink: sink)
+        }
+        return (info, stream)
+    }
+
+    /// `PUT /containers/{id}/archive?path=`: extracts the tar at `archive` (the request body,
+    /// on disk) into the directory `path` of the container. The archive is read through once
+    /// before anything is written, so a broken or hostile one leaves the container untouched.
+    public func extractToContainer(_ ref: String, path: String, archive: String, noOverwriteDirNonDir: Bool,
+                                   copyUIDGID: Bool) async throws {
+        let c = try lookup(ref)
+        if c.hostConfig.readonlyRootfs == true && !Self.isUnderBind(path, c.hostConfig.binds ?? []) {
+            throw EngineError(.forbidden, "container rootfs is marked read-only")
+        }
+        let owner = copyUIDGID ? Self.numericOwner(c.config.user) : nil
+        try await Threads.run { try Self.mapPathError(ref) { try PathArchive.check(archive: archive) } }
+        let root = try containerRoot(c, writable: true)
+        defer { root.release() }
+        let options = PathArchive.ExtractOptions(noOverwriteDirNonDir: noOverwriteDirNonDir, owner: owner)
+        let rootPath = root.path
+        try await Threads.run {
+            try Self.mapPathError(ref) {
+                try PathArchive.extract(archive: archive, root: rootPath, directory: path, options: options)
+            }
+        }
+    }
+
+    /// Docker's texts and statuses for path failures.
+    nonisolated static func mapPathError<T>(_ ref: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as PathArchive.PathError {
+            switch e {
+            case .notFound(let p): throw EngineError.notFound("Could not find the file \(p) in container \(ref)")
+            default: throw EngineError.invalidArgument(e.description)
+            }
+        } catch let e as SyscallError where e.code == EROFS {
+            throw EngineError(.forbidden, "container rootfs is marked read-only")
+        } catch let e as SyscallError where e.code == ENOENT || e.code == ENOTDIR {
+            throw EngineError.notFound("Could not find the file \(e.path ?? "") in container \(ref)")
+        }
+    }
+
+    /// True when `path` is inside a bind mount's destination (`src:dst[:opts]`).
+    nonisolated static func isUnderBind(_ path: String, _ binds: [String]) -> Bool {
+        let p = "/" + path.split(separator: "/").joined(separator: "/")
+        return binds.contains { bind in
+            let parts = bind.split(separator: ":")
+            guard parts.count >= 2 else { return false }
+            let dst = "/" + parts[1].split(separator: "/").joined(separator: "/")
+            return p == dst || p.hasPrefix(dst == "/" ? "/" : dst + "/")
+        }
+    }
+
+    /// `copyUIDGID`: the container user as numbers (`uid[:gid]`); a name counts as root.
+    nonisolated static func numericOwner(_ user: String?) -> (uid: UInt32, gid: UInt32) {
+        let parts = (user ?? "").split(separator: ":").map(String.init)
+        let uid = parts.first.flatMap { UInt32($0) } ?? 0
+        let gid = parts.count > 1 ? UInt32(parts[1]) ?? uid : uid
+        return (uid, gid)
+    }
+}

@@ -1,0 +1,208 @@
+"""`docker cp` against berthd (issue 6): a directory tree with modes, owners, symlinks and an
+empty directory copied into a stopped container and back out is identical; running
+containers, single files, tar on stdout; paths that climb with `../` stay inside the
+container; bad input is refused with Docker's errors and leaves nothing behind; no temporary
+overlay mount is left."""
+import io
+import json
+import os
+import base64
+import stat
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from fixtures.cleanup import find_mounts_under
+from test_docker_clients import docker, rootfs_tar  # noqa: F401  (the fixture)
+
+
+def make_tree(root: Path) -> None:
+    """A tree with what cp must keep: modes (setuid, sticky, read-only), owners, a
+    symlink (relative and dangling absolute), an empty directory, a hardlink."""
+    (root / "sub" / "deeper").mkdir(parents=True)
+    (root / "empty").mkdir()
+    (root / "plain.txt").write_text("hello\n")
+    (root / "sub" / "script.sh").write_text("#!/bin/sh\necho hi\n")
+    (root / "sub" / "deeper" / "data.bin").write_bytes(bytes(range(256)) * 64)
+    (root / "owned").write_text("owned by 1234:5678\n")
+    os.chown(root / "owned", 1234, 5678)
+    os.chown(root / "sub" / "deeper", 42, 43)
+    (root / "sub" / "script.sh").chmod(0o4755)
+    (root / "plain.txt").chmod(0o640)
+    (root / "empty").chmod(0o1777)
+    (root / "sub" / "deeper" / "data.bin").chmod(0o400)
+    os.symlink("sub/script.sh", root / "link")
+    os.symlink("/nowhere/at/all", root / "dangling")
+    os.link(root / "plain.txt", root / "hardlink.txt")
+
+
+def snapshot(root: Path) -> dict:
+    """path → (type, mode, uid, gid, content or link target) for everything under root."""
+    out = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            p = Path(dirpath) / name
+            st = p.lstat()
+            rel = str(p.relative_to(root))
+            if stat.S_ISLNK(st.st_mode):
+                body = os.readlink(p)
+            elif stat.S_ISREG(st.st_mode):
+                body = p.read_bytes()
+            else:
+                body = None
+            out[rel] = (stat.S_IFMT(st.st_mode), stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid, body)
+    return out
+
+
+def without_owners(snap: dict) -> dict:
+    """The docker CLI extracts what it copies out as the calling user (Docker's NoLchown):
+    owners are compared through the tar stream instead."""
+    return {k: (t, m, body) for k, (t, m, _, _, body) in snap.items()}
+
+
+def tar_owners(data: bytes, prefix: str) -> dict:
+    """path (under `prefix/`) → (uid, gid) from a tar stream."""
+    with tarfile.open(fileobj=io.BytesIO(data)) as t:
+        return {m.name[len(prefix) + 1:]: (m.uid, m.gid) for m in t.getmembers() if m.name.startswith(prefix + "/")}
+
+
+def temp_mounts(berthd):
+    return [m.mount_point for m in find_mounts_under(berthd.data_root / "tmp")] if (berthd.data_root / "tmp").exists() else []
+
+
+def ok(r):
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    return r
+
+
+def test_cp_directory_into_stopped_container_and_back_is_identical(berthd, docker, tmp_path):  # noqa: F811
+    src = tmp_path / "src"
+    src.mkdir()
+    make_tree(src / "tree")
+    ok(docker("create", "--name", "cpstop", "busybox", "true"))
+    ok(docker("cp", str(src / "tree"), "cpstop:/tree"))
+    assert temp_mounts(berthd) == []
+    # The container sees it with the same modes and owners.
+    ok(docker("start", "-a", "cpstop"))
+    out = tmp_path / "out"
+    out.mkdir()
+    ok(docker("cp", "cpstop:/tree", str(out / "tree")))
+    expected = snapshot(src / "tree")
+    assert without_owners(snapshot(out / "tree")) == without_owners(expected)
+    # Owners, as the container has them, in the tar `docker cp … -` writes.
+    tar = ok(docker("cp", "cpstop:/tree", "-")).stdout
+    assert tar_owners(tar, "tree") == {k: (v[2], v[3]) for k, v in expected.items()}
+    # Into an existing directory the source keeps its name; with /. only the contents go.
+    ok(docker("cp", "cpstop:/tree/.", str(out / "contents")))
+    assert without_owners(snapshot(out / "contents")) == without_owners(expected)
+    ok(docker("cp", "cpstop:/tree", str(out)))               # out/ exists: out/tree replaced in place
+    assert without_owners(snapshot(out / "tree")) == without_owners(expected)
+    assert temp_mounts(berthd) == []
+
+
+def test_cp_into_and_out_of_a_running_container(berthd, docker, tmp_path):  # noqa: F811
+    make_tree(tmp_path / "tree")
+    ok(docker("run", "-d", "--name", "cprun", "busybox", "sleep", "300"))
+    ok(docker("cp", str(tmp_path / "tree"), "cprun:/srv"))
+    ls = ok(docker("exec", "cprun", "ls", "-ln", "/srv/owned")).stdout.decode()
+    assert " 1234 " in ls and " 5678 " in ls, ls
+    assert ok(docker("exec", "cprun", "readlink", "/srv/link")).stdout.decode().strip() == "sub/script.sh"
+    # A file the container made comes out; a single file to a new name and into a directory.
+    ok(docker("exec", "cprun", "sh", "-c", "echo made inside > /made.txt && chmod 600 /made.txt"))
+    ok(docker("cp", "cprun:/made.txt", str(tmp_path / "copy.txt")))
+    assert (tmp_path / "copy.txt").read_text() == "made inside\n"
+    assert stat.S_IMODE((tmp_path / "copy.txt").stat().st_mode) == 0o600
+    ok(docker("cp", "cprun:/made.txt", str(tmp_path / "tree")))
+    assert (tmp_path / "tree" / "made.txt").read_text() == "made inside\n"
+    out = tmp_path / "back"
+    ok(docker("cp", "cprun:/srv", str(out)))
+    src = without_owners(snapshot(tmp_path / "tree"))
+    del src["made.txt"]
+    assert without_owners(snapshot(out)) == src
+    # A single file into the container, onto a new name.
+    (tmp_path / "one").write_text("one file\n")
+    ok(docker("cp", str(tmp_path / "one"), "cprun:/etc/renamed"))
+    assert ok(docker("exec", "cprun", "cat", "/etc/renamed")).stdout == b"one file\n"
+    assert temp_mounts(berthd) == []
+
+
+def test_cp_to_stdout_is_a_tar(berthd, docker):  # noqa: F811
+    ok(docker("create", "--name", "cptar", "busybox", "true"))
+    r = ok(docker("cp", "cptar:/bin", "-"))
+    with tarfile.open(fileobj=io.BytesIO(r.stdout)) as t:
+        names = t.getnames()
+        assert names[0] == "bin" and "bin/sh" in names, names[:5]
+        assert t.getmember("bin").isdir()
+
+
+def test_archive_head_reports_docker_stat(berthd, docker):  # noqa: F811
+    ok(docker("create", "--name", "cpstat", "busybox", "true"))
+    r = berthd.request("HEAD", "/containers/cpstat/archive?path=/bin")
+    assert r.status == 200
+    s = json.loads(base64.b64decode(r.headers["x-docker-container-path-stat"]))
+    assert s["name"] == "bin" and s["mode"] & (1 << 31) and s["linkTarget"] == ""
+    r = berthd.request("HEAD", "/containers/cpstat/archive?path=/nope")
+    assert r.status == 404
+    r = berthd.request("GET", "/containers/cpstat/archive?path=/nope")
+    assert r.status == 404 and r.json()["message"] == "Could not find the file /nope in container cpstat"
+
+
+def test_cp_with_dotdot_stays_inside_the_container(berthd, docker, tmp_path):  # noqa: F811
+    marker = "berth-cp-escape-test"
+    assert not Path("/etc", marker).exists()
+    ok(docker("create", "--name", "cpesc", "busybox", "true"))
+    (tmp_path / marker).write_text("should land in the container\n")
+    ok(docker("cp", str(tmp_path / marker), "cpesc:../../../../etc/"))
+    assert not Path("/etc", marker).exists()
+    # A symlink in the container pointing at / resolves inside it too.
+    ok(docker("cp", "cpesc:/etc/" + marker, str(tmp_path / "back")))
+    assert (tmp_path / "back").read_text() == "should land in the container\n"
+    # A tar whose entry climbs out is refused whole, and nothing is written.
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as t:
+        ok_entry = tarfile.TarInfo("fine.txt")
+        ok_entry.size = 3
+        t.addfile(ok_entry, io.BytesIO(b"ok\n"))
+        evil = tarfile.TarInfo("../../../../tmp/" + marker)
+        evil.size = 5
+        t.addfile(evil, io.BytesIO(b"evil\n"))
+    r = berthd.request("PUT", "/containers/cpesc/archive?path=/etc", body=buf.getvalue(),
+                       headers={"Content-Type": "application/x-tar"})
+    assert r.status == 400, r.text
+    assert not Path("/tmp", marker).exists()
+    r = docker("cp", "cpesc:/etc/fine.txt", str(tmp_path / "fine"))
+    assert r.returncode != 0 and not (tmp_path / "fine").exists()
+    assert temp_mounts(berthd) == []
+
+
+def test_cp_bad_input(berthd, docker, tmp_path):  # noqa: F811
+    ok(docker("create", "--name", "cpbad", "busybox", "true"))
+    r = docker("cp", "cpbad:/no/such/path", str(tmp_path / "x"))
+    assert r.returncode != 0 and b"Could not find the file /no/such/path in container cpbad" in r.stderr, r.stderr
+    assert not (tmp_path / "x").exists()
+    r = docker("cp", "nosuchcontainer:/etc", str(tmp_path / "x"))
+    assert r.returncode != 0 and b"No such container" in r.stderr, r.stderr
+    # A body that is not a tar: 400, nothing written.
+    r = berthd.request("PUT", "/containers/cpbad/archive?path=/etc", body=b"this is not a tar archive at all" * 40,
+                       headers={"Content-Type": "application/x-tar"})
+    assert r.status == 400, (r.status, r.text)
+    # Extracting onto a file: Docker's 400.
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as t:
+        e = tarfile.TarInfo("x")
+        t.addfile(e, io.BytesIO(b""))
+    r = berthd.request("PUT", "/containers/cpbad/archive?path=/etc/passwd", body=buf.getvalue())
+    assert r.status == 400 and r.json()["message"] == "extraction point is not a directory", r.text
+    r = berthd.request("PUT", "/containers/cpbad/archive?path=/no/where", body=buf.getvalue())
+    assert r.status == 404, r.text
+    r = berthd.request("PUT", "/containers/nosuch/archive?path=/", body=buf.getvalue())
+    assert r.status == 404 and r.json()["message"] == "No such container: nosuch"
+    # A read-only rootfs: 403.
+    ok(docker("create", "--name", "cpro", "--read-only", "busybox", "true"))
+    r = berthd.request("PUT", "/containers/cpro/archive?path=/tmp", body=buf.getvalue())
+    assert r.status == 403 and r.json()["message"] == "container rootfs is marked read-only", r.text
+    ok(docker("start", "-a", "cpbad"))
+    r = ok(docker("diff", "cpbad"))
+    assert b"/etc/x" not in r.stdout and b"/x" not in r.stdout.split()
+    assert temp_mounts(berthd) == []
