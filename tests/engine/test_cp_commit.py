@@ -206,3 +206,60 @@ def test_cp_bad_input(berthd, docker, tmp_path):  # noqa: F811
     r = ok(docker("diff", "cpbad"))
     assert b"/etc/x" not in r.stdout and b"/x" not in r.stdout.split()
     assert temp_mounts(berthd) == []
+
+
+def berth(berthd, *args, input=None):
+    import subprocess
+    from fixtures.berthd import berth_binary
+    return subprocess.run([str(berth_binary("berth")), *args], env=berthd.env, input=input, capture_output=True, timeout=60)
+
+
+def test_berth_cp_matches_docker_cp(berthd, docker, tmp_path):  # noqa: F811
+    src = tmp_path / "src"
+    src.mkdir()
+    make_tree(src / "tree")
+    (src / "single").write_text("single file\n")
+    ok(docker("create", "--name", "bcp", "busybox", "true"))
+    ok(berth(berthd, "cp", str(src / "tree"), "bcp:/tree"))
+    ok(berth(berthd, "cp", str(src / "tree") + "/.", "bcp:/contents"))
+    ok(berth(berthd, "cp", str(src / "single"), "bcp:/etc/"))
+    ok(berth(berthd, "container", "cp", str(src / "single"), "bcp:/renamed"))
+    assert temp_mounts(berthd) == []
+    expected = snapshot(src / "tree")
+    # What berth put in, docker reads back: same modes, owners, links.
+    tar = ok(docker("cp", "bcp:/tree", "-")).stdout
+    assert tar_owners(tar, "tree") == {k: (v[2], v[3]) for k, v in expected.items()}
+    tar = ok(docker("cp", "bcp:/contents", "-")).stdout
+    assert tar_owners(tar, "contents") == {k: (v[2], v[3]) for k, v in expected.items()}
+    for name in ("berth", "docker"):
+        out = tmp_path / name
+        out.mkdir()
+        run = (lambda *a: berth(berthd, *a)) if name == "berth" else docker
+        ok(run("cp", "bcp:/tree", str(out / "tree")))
+        ok(run("cp", "bcp:/tree/.", str(out / "dotted")))
+        ok(run("cp", "bcp:/etc/single", str(out)))
+        ok(run("cp", "bcp:/renamed", str(out / "renamed")))
+        ok(run("cp", "bcp:/tree", str(out)))             # into an existing directory, over itself
+    assert without_owners(snapshot(tmp_path / "berth")) == without_owners(snapshot(tmp_path / "docker"))
+    assert without_owners(snapshot(tmp_path / "berth" / "tree")) == without_owners(expected)
+    assert (tmp_path / "berth" / "single").read_text() == "single file\n"
+    # A tar on stdout is the same tar docker gets.
+    b = ok(berth(berthd, "cp", "bcp:/tree", "-")).stdout
+    with tarfile.open(fileobj=io.BytesIO(b)) as t:
+        assert sorted(t.getnames()) == sorted(tarfile.open(fileobj=io.BytesIO(tar)).getnames()).__class__(
+            sorted(n.replace("contents", "tree", 1) for n in tarfile.open(fileobj=io.BytesIO(tar)).getnames()))
+    # A tar on stdin goes into a directory.
+    ok(berth(berthd, "cp", "-", "bcp:/etc", input=b))
+    assert "etc/tree/owned" in tarfile.open(fileobj=io.BytesIO(ok(docker("cp", "bcp:/etc", "-")).stdout)).getnames()
+    # Errors, worded as docker words them.
+    for args in (["bcp:/nope", str(tmp_path / "x")], [str(tmp_path / "nope"), "bcp:/"], ["a", "b"], ["a:/x", "b:/y"],
+                 [str(src / "tree"), "bcp:/etc/passwd"], ["nosuch:/etc", str(tmp_path / "x")]):
+        d, b2 = docker("cp", *args), berth(berthd, "cp", *args)
+        assert d.returncode != 0 and b2.returncode != 0, args
+        assert b2.stderr.decode().strip().splitlines()[0] == d.stderr.decode().strip().splitlines()[0], (args, b2.stderr, d.stderr)
+    assert not (tmp_path / "x").exists()
+    # berth's own extraction is confined: a hostile tar from a container cannot escape.
+    ok(docker("run", "--name", "bcp-evil", "busybox", "sh", "-c", "ln -s / /escape && mkdir /d && ln -s ../../../../../../tmp /d/up"))
+    ok(berth(berthd, "cp", "bcp-evil:/d", str(tmp_path / "evil")))
+    assert os.readlink(tmp_path / "evil" / "up") == "../../../../../../tmp"
+    assert temp_mounts(berthd) == []

@@ -2,9 +2,13 @@ import BerthAPIModels
 import BerthEngine
 
 extension Router {
-    /// `GET /system/df`: the legacy shape (LayersSize, Images, Containers, Volumes,
+    /// `POST /build/prune` (nothing to prune yet) and `GET /system/df`: the legacy shape (LayersSize, Images, Containers, Volumes,
     /// BuildCache) for API versions before 1.52, the `*Usage` objects from 1.52 on.
     public mutating func addDiskUsageRoutes(_ engine: Engine) {
+        // Berth has no build cache yet (no builder): `docker system prune` asks anyway.
+        post("/build/prune") { _ in
+            .json(["CachesDeleted": .null, "SpaceReclaimed": 0] as JSONValue)
+        }
         get("/system/df") { req in
             let usage = try await engine.diskUsage()
             let images: [JSONValue] = usage.images.map { i in
