@@ -33,6 +33,10 @@ def test_diff_lists_added_changed_deleted(berthd, docker):  # noqa: F811
     # berth prints what docker prints.
     assert berth(berthd, "diff", "differ").stdout.decode().splitlines() == out
     assert berth(berthd, "container", "diff", "differ").stdout.decode().splitlines() == out
+    # A container that changed nothing shows nothing (mount points the runtime needs are not changes).
+    ok(docker("run", "--name", "quiet", "busybox", "true"))
+    assert ok(docker("diff", "quiet")).stdout == b""
+    assert berthd.request("GET", "/containers/quiet/changes").json() is None
     r = docker("diff", "nosuch")
     assert r.returncode != 0 and b"No such container: nosuch" in r.stderr
 
