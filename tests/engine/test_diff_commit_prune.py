@@ -129,3 +129,16 @@ def test_system_df_and_prune(berthd, docker):  # noqa: F811
     assert r.returncode == 0, r.stderr
     assert "Deleted Images:" in r.stdout.decode() and "other:latest" in r.stdout.decode(), r.stdout
     assert ok(docker("images", "-q", "other")).stdout == b""
+
+
+def test_prune_prompts_as_docker_does(berthd, docker):  # noqa: F811
+    ok(docker("create", "--name", "p-prompt", "busybox", "true"))
+    for args in (["container", "prune"], ["system", "prune"], ["system", "prune", "-a", "--volumes"]):
+        d = docker(*args, input=b"n\n")
+        b = berth(berthd, *args, input=b"n\n")
+        assert (b.returncode, b.stdout, b.stderr) == (d.returncode, d.stdout, d.stderr), args
+    # Declined: nothing was removed. Accepted: it goes.
+    assert ok(docker("ps", "-aq")).stdout.strip() != b""
+    b = berth(berthd, "container", "prune", input=b"y\n")
+    assert b.returncode == 0 and b"Deleted Containers:" in b.stdout, b.stdout
+    assert ok(docker("ps", "-aq")).stdout.strip() == b""

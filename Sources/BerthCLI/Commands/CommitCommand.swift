@@ -11,8 +11,7 @@ extension Command {
                 .string("author", short: "a", usage: "Author (e.g., \"John Hannibal Smith <hannibal@a-team.com>\")"),
                 .list("change", short: "c", usage: "Apply Dockerfile instruction to the created image"),
                 .string("message", short: "m", usage: "Commit message"),
-                .bool("no-pause", usage: "Disable pausing container during commit"),
-                .bool("pause", short: "p", usage: "Pause container during commit (deprecated: use --no-pause instead)", hidden: true),
+                .bool("pause", short: "p", usage: "Pause container during commit (default true)"),
             ],
             arguments: .between(1, 2),
             run: { invocation in
@@ -23,7 +22,7 @@ extension Command {
                 }
                 query.append(("comment", invocation.flags.string("message") ?? ""))
                 query.append(("author", invocation.flags.string("author") ?? ""))
-                query.append(("pause", invocation.flags.bool("no-pause") ? "0" : "1"))
+                query.append(("pause", invocation.flags.bool("pause", default: true) ? "1" : "0"))
                 for change in invocation.flags.list("change") { query.append(("changes", change)) }
                 let response = try invocation.client().call(ClientRequest("POST", "/commit", query: query))
                 let body = try WireJSON.decode(JSONValue.self, from: response.body)

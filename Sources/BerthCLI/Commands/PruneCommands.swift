@@ -20,7 +20,7 @@ extension Command {
             run: { invocation in
                 let warning = "WARNING! This will remove all stopped containers."
                 guard invocation.flags.bool("force") || confirm(warning, invocation: invocation) else {
-                    throw CLIError("container prune has been cancelled")
+                    return 0                    // declined: Docker says nothing more and succeeds
                 }
                 let (bytes, output) = try pruneContainers(invocation, filters: try Filters.parse(invocation.flags.list("filter")))
                 if !output.isEmpty { invocation.out.line(output) }

@@ -20,7 +20,7 @@ extension Command {
                 warning += all ? "  - all images without at least one container associated to them\n" : "  - all dangling images\n"
                 warning += all ? "  - all build cache\n" : "  - unused build cache\n"
                 guard invocation.flags.bool("force") || confirm(warning, invocation: invocation) else {
-                    throw CLIError("system prune has been cancelled")
+                    return 0                    // declined: Docker says nothing more and succeeds
                 }
                 let filters = invocation.flags.list("filter")
                 var reclaimed: Int64 = 0
