@@ -43,7 +43,7 @@ extension Engine {
             try sys("mount", path: mountPoint) { berth_mount("overlay", mountPoint, "overlay", writable ? 0 : 1 /* MS_RDONLY */, options) }
         } catch {
             rmdir(mountPoint)
-            throw EngineError.internalError("mount container \(c.shortID) file system", cause: error as? SyscallError)
+            throw EngineError.internalError("mount container \(c.shortID) file system", cause: error)
         }
         return ContainerRoot(path: mountPoint, mountPoint: mountPoint)
     }
@@ -83,10 +83,10 @@ extension Engine {
         if c.hostConfig.readonlyRootfs == true && !Self.isUnderBind(path, c.hostConfig.binds ?? []) {
             throw EngineError(.forbidden, "container rootfs is marked read-only")
         }
-        let owner = copyUIDGID ? Self.numericOwner(c.config.user) : nil
         try await Threads.run { try Self.mapPathError(ref) { try PathArchive.check(archive: archive) } }
         let root = try containerRoot(c, writable: true)
         defer { root.release() }
+        let owner = copyUIDGID ? Self.containerOwner(c.config.user, root: root.path) : nil
         let options = PathArchive.ExtractOptions(noOverwriteDirNonDir: noOverwriteDirNonDir, owner: owner)
         let rootPath = root.path
         try await Threads.run {
@@ -121,11 +121,28 @@ extension Engine {
         }
     }
 
-    /// `copyUIDGID`: the container user as numbers (`uid[:gid]`); a name counts as root.
-    nonisolated static func numericOwner(_ user: String?) -> (uid: UInt32, gid: UInt32) {
-        let parts = (user ?? "").split(separator: ":").map(String.init)
-        let uid = parts.first.flatMap { UInt32($0) } ?? 0
-        let gid = parts.count > 1 ? UInt32(parts[1]) ?? uid : uid
+    /// `copyUIDGID`: the container's user (`user[:group]`, names looked up in its own
+    /// /etc/passwd and /etc/group) as numbers; no user is root.
+    nonisolated static func containerOwner(_ user: String?, root: String) -> (uid: UInt32, gid: UInt32) {
+        let parts = (user ?? "").split(separator: ":", maxSplits: 1).map(String.init)
+        func entries(_ file: String) -> [[String]] {
+            let text = String(decoding: PathArchive.readFile(root: root, path: file) ?? [], as: UTF8.self)
+            return text.split(separator: "\n").map { $0.split(separator: ":", omittingEmptySubsequences: false).map(String.init) }
+        }
+        var uid: UInt32 = 0, gid: UInt32 = 0
+        if let u = parts.first, !u.isEmpty {
+            if let n = UInt32(u) {
+                uid = n
+                gid = entries("/etc/passwd").first { $0.count > 3 && $0[2] == u }.flatMap { UInt32($0[3]) } ?? n
+            } else if let e = entries("/etc/passwd").first(where: { $0.count > 3 && $0[0] == u }) {
+                uid = UInt32(e[2]) ?? 0
+                gid = UInt32(e[3]) ?? 0
+            }
+        }
+        if parts.count > 1 {
+            let g = parts[1]
+            gid = UInt32(g) ?? entries("/etc/group").first { $0.count > 2 && $0[0] == g }.flatMap { UInt32($0[2]) } ?? gid
+        }
         return (uid, gid)
     }
 }

@@ -125,3 +125,23 @@ public enum PathArchive {
         return info
     }
 }
+
+extension PathArchive {
+    /// The content of the regular file `path` of the tree at `root` (symlinks resolved
+    /// inside it), or nil when it is not there. For small files such as `/etc/passwd`.
+    public static func readFile(root rootPath: String, path: String, limit: Int = 1 << 20) -> [UInt8]? {
+        guard let root = try? ConfinedRoot(path: rootPath), let rel = try? root.resolve(path, followFinal: true),
+              let name = rel.last, let dir = try? root.openDirectory(Array(rel.dropLast())) else { return nil }
+        let fd = openat(dir.raw, name, O_RDONLY | BERTH_O_NOFOLLOW | BERTH_O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while out.count < limit {
+            let n = read(fd, &buf, buf.count)
+            if n <= 0 { break }
+            out += buf[0..<n]
+        }
+        return out
+    }
+}

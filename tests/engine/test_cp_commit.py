@@ -139,6 +139,22 @@ def test_cp_into_and_out_of_a_running_container(berthd, docker, tmp_path, leak_c
     assert temp_mounts(berthd) == []
 
 
+def test_cp_archive_mode_gives_the_container_user(berthd, docker, tmp_path):  # noqa: F811
+    (tmp_path / "f").write_text("x\n")
+    os.chown(tmp_path / "f", 4321, 4321)
+    ok(docker("create", "--name", "cpuser", "--user", "nobody", "busybox", "true"))
+    ok(docker("cp", "-a", str(tmp_path / "f"), "cpuser:/tmp/archived"))
+    ok(docker("cp", str(tmp_path / "f"), "cpuser:/tmp/kept"))
+    owners = tar_owners(ok(docker("cp", "cpuser:/tmp", "-")).stdout, "tmp")
+    passwd = ok(docker("cp", "cpuser:/etc/passwd", "-")).stdout.decode(errors="replace")
+    nobody = next(line.split(":") for line in passwd.splitlines() if line.startswith("nobody:"))
+    assert owners["archived"] == (int(nobody[2]), int(nobody[3]))
+    assert owners["kept"] == (4321, 4321)
+    ok(berth(berthd, "cp", "-a", str(tmp_path / "f"), "cpuser:/tmp/berth-archived"))
+    owners = tar_owners(ok(docker("cp", "cpuser:/tmp", "-")).stdout, "tmp")
+    assert owners["berth-archived"] == (int(nobody[2]), int(nobody[3]))
+
+
 def test_cp_to_stdout_is_a_tar(berthd, docker):  # noqa: F811
     ok(docker("create", "--name", "cptar", "busybox", "true"))
     r = ok(docker("cp", "cptar:/bin", "-"))
