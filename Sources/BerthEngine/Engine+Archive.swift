@@ -5,6 +5,7 @@ import BerthAPIModels
 import BerthImage
 import BerthSystem
 import CBerth
+import Synchronization
 
 /// A container's root file system for `docker cp`: the running container's own root as it
 /// sees it (`/proc/<pid>/root`, with its volumes and tmpfs mounts), or, for a container that
@@ -12,14 +13,29 @@ import CBerth
 final class ContainerRoot: @unchecked Sendable {
     let path: String
     private let mountPoint: String?
+    private let id: String
 
-    init(path: String, mountPoint: String?) { self.path = path; self.mountPoint = mountPoint }
+    /// Containers whose layers a copy has mounted, with how many copies: `start` waits for
+    /// none, as a second overlay on the same upper directory is undefined behaviour.
+    private static let mounted = Mutex<[String: Int]>([:])
+
+    /// True while a copy holds the container's overlay mounted.
+    static func inUse(_ id: String) -> Bool { mounted.withLock { $0[id] != nil } }
+
+    init(path: String, mountPoint: String?, id: String) {
+        self.path = path; self.mountPoint = mountPoint; self.id = id
+        if mountPoint != nil { Self.mounted.withLock { $0[id, default: 0] += 1 } }
+    }
 
     /// Unmounts a temporary overlay and removes its mount point; nothing for a running container.
     func release() {
         guard let mountPoint else { return }
         _ = berth_umount2(mountPoint, 2 /* MNT_DETACH */)
         rmdir(mountPoint)
+        Self.mounted.withLock { counts in
+            counts[id, default: 1] -= 1
+            if counts[id] == 0 { counts[id] = nil }
+        }
     }
 }
 
@@ -27,13 +43,13 @@ extension Engine {
     /// The root of `c` to read or write through; release it when done.
     func containerRoot(_ c: Container, writable: Bool) throws -> ContainerRoot {
         if c.state.running && c.state.pid > 0 {
-            return ContainerRoot(path: "/proc/\(c.state.pid)/root", mountPoint: nil)
+            return ContainerRoot(path: "/proc/\(c.state.pid)/root", mountPoint: nil, id: c.id)
         }
         guard let snapshot = try snapshots.container(id: c.id) else {
             throw EngineError.internalError("container \(c.shortID) has no snapshot")
         }
         // An image with no layers: the upper directory is the whole tree.
-        if snapshot.lowers.isEmpty { return ContainerRoot(path: snapshot.upperDir, mountPoint: nil) }
+        if snapshot.lowers.isEmpty { return ContainerRoot(path: snapshot.upperDir, mountPoint: nil, id: c.id) }
         let overlay = try snapshots.mount(for: snapshot)
         let mountPoint = dataRoot + "/tmp/cp-" + c.id + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
         try Files.mkdirAll(mountPoint, mode: 0o700)
@@ -45,7 +61,7 @@ extension Engine {
             rmdir(mountPoint)
             throw EngineError.internalError("mount container \(c.shortID) file system", cause: error)
         }
-        return ContainerRoot(path: mountPoint, mountPoint: mountPoint)
+        return ContainerRoot(path: mountPoint, mountPoint: mountPoint, id: c.id)
     }
 
     /// `HEAD /containers/{id}/archive?path=`: `lstat` of a path in the container.

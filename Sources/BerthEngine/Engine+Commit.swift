@@ -74,7 +74,7 @@ extension Engine {
         // The new layer is unpacked now, so the image runs at once.
         let chain = Digest.chainIDs(config.rootfs.diffIDs)
         let blob = content.path(of: layer.descriptor.digest), diffID = layer.diffID, snapshots = self.snapshots
-        try await Threads.run { try snapshots.unpackLayer(chainID: chain.last!, diffID: diffID, blobPath: blob) }
+        _ = try await Threads.run { try snapshots.unpackLayer(chainID: chain.last!, diffID: diffID, blobPath: blob) }
         let record = ImageRecord(id: configInfo.digest,
                                  manifest: Descriptor(mediaType: MediaType.ociManifest, digest: manifestInfo.digest, size: manifestInfo.size),
                                  recorded: now)

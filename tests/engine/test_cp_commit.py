@@ -291,3 +291,29 @@ def test_berth_cp_matches_docker_cp(berthd, docker, tmp_path):  # noqa: F811
     ok(berth(berthd, "cp", "bcp-evil:/d", str(tmp_path / "evil")))
     assert os.readlink(tmp_path / "evil" / "up") == "../../../../../../tmp"
     assert temp_mounts(berthd) == []
+
+
+def test_start_waits_for_no_copy_and_the_copy_mount_goes_away(berthd, docker, leak_check):  # noqa: F811
+    """A copy out of a stopped container holds its overlay mounted while the client reads;
+    a start meanwhile is refused (two overlays on one upper directory are undefined), and
+    once the reader goes away the mount is gone and the container starts."""
+    from fixtures.berthd import UnixHTTPConnection
+    from ops_helpers import wait_for
+    leak_check.mounts(berthd.data_root / "tmp")
+    ok(docker("run", "--name", "cpbusy", "busybox", "sh", "-c", "head -c 67108864 /dev/zero > /big"))
+    conn = UnixHTTPConnection(str(berthd.socket), timeout=30)
+    try:
+        conn.request("GET", "/containers/cpbusy/archive?path=/big")
+        resp = conn.getresponse()
+        assert resp.status == 200
+        resp.read(1024)                                   # the tar is streaming, far from its end
+        assert len(temp_mounts(berthd)) == 1
+        r = docker("start", "cpbusy")
+        assert r.returncode != 0 and b"a copy into or out of its file system is in progress" in r.stderr, r.stderr
+    finally:
+        conn.close()
+    wait_for(lambda: temp_mounts(berthd) == [], what="the copy's overlay to be unmounted")
+    r = docker("start", "-a", "cpbusy")
+    assert r.returncode == 0, r.stderr
+    # berthd survived the reader going away mid-stream.
+    assert berthd.ping()

@@ -27,7 +27,7 @@ extension Router {
             _ = try ImportChanges.parse(changes)            // a bad instruction fails before any work
             options.applyChanges = { config in config = try ImportChanges.parse(changes, onto: config) }
             let id = try await engine.commit(ref, options)
-            return try .json(["Id": .string(id.description)] as JSONValue, status: .created)
+            return .json(["Id": .string(id.description)] as JSONValue, status: .created)
         }
         post("/containers/prune") { req in
             let filters = try ImageFilters(req.query["filters"], allowed: ["until", "label", "label!"])
