@@ -74,6 +74,11 @@ def test_commit_makes_an_image_that_runs_with_the_changes(berthd, docker):  # no
     ok(docker("run", "-d", "--name", "livecommit", "busybox", "sh", "-c", "echo live > /live; sleep 300"))
     ok(docker("commit", "livecommit", "committed:live"))
     assert json.loads(ok(docker("inspect", "livecommit")).stdout)[0]["State"]["Status"] == "running"
+    # Docker's container `commit` event, naming the new image.
+    ev = ok(docker("events", "--since", "0", "--until", "0s", "--filter", "event=commit", "--format", "{{json .}}")).stdout
+    events = [json.loads(line) for line in ev.decode().splitlines()]
+    assert any(e["Actor"]["Attributes"].get("imageID") == image_id and e["Actor"]["Attributes"]["comment"] == "add hello"
+               for e in events), events
     # Bad input.
     r = docker("commit", "-c", "FROM busybox", "tocommit")
     assert r.returncode != 0 and b"FROM is not a valid change command" in r.stderr, r.stderr
@@ -101,6 +106,9 @@ def test_container_prune_removes_stopped_containers(berthd, docker):  # noqa: F8
     r = berth(berthd, "container", "prune", "-f")
     assert r.stdout.decode() == "Total reclaimed space: 0B\n"
     assert ok(docker("container", "prune", "-f")).stdout.decode() == "Total reclaimed space: 0B\n"
+    ev = ok(docker("events", "--since", "0", "--until", "0s", "--filter", "type=container", "--filter", "event=prune",
+                   "--format", "{{.Actor.Attributes.reclaimed}}")).stdout.decode().split()
+    assert ev and ev[0] == "5000", ev
 
 
 def test_system_df_and_prune(berthd, docker):  # noqa: F811
