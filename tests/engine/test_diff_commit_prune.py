@@ -72,6 +72,12 @@ def test_commit_makes_an_image_that_runs_with_the_changes(berthd, docker):  # no
     hist = ok(docker("history", "--no-trunc", "--format", "{{.CreatedBy}}|{{.Comment}}", "committed:v1")).stdout.decode().splitlines()
     assert hist[0] == "sh -c echo committed > /hello.txt|add hello", hist
     assert len(hist) == len(ok(docker("history", "-q", "busybox")).stdout.split()) + 1
+    # The other instructions commit takes, in JSON and shell forms.
+    r = ok(docker("commit", "-c", "STOPSIGNAL SIGINT", "-c", 'VOLUME ["/data", "/logs"]', "-c", "ONBUILD RUN true",
+                  "-c", 'ENTRYPOINT ["/bin/sh", "-c"]', "-c", "EXPOSE 80 443/udp", "tocommit", "committed:more"))
+    cfg = json.loads(ok(docker("inspect", "committed:more")).stdout)[0]["Config"]
+    assert cfg["StopSignal"] == "SIGINT" and set(cfg["Volumes"]) == {"/data", "/logs"} and cfg["OnBuild"] == ["RUN true"]
+    assert cfg["Entrypoint"] == ["/bin/sh", "-c"] and {"80/tcp", "443/udp"} <= set(cfg["ExposedPorts"])
     # Shell-form CMD and a commit without a name: a dangling image with the ID printed.
     r = ok(docker("commit", "-c", "CMD cat /hello.txt", "tocommit"))
     anon = r.stdout.decode().strip()
@@ -102,6 +108,8 @@ def test_container_prune_removes_stopped_containers(berthd, docker):  # noqa: F8
     ok(docker("run", "--name", "p-kept", "--label", "keep=yes", "busybox", "true"))
     ok(docker("run", "-d", "--name", "p-running", "busybox", "sleep", "300"))
     ids = {n: json.loads(ok(docker("inspect", n)).stdout)[0]["Id"] for n in ("p-created", "p-exited", "p-kept")}
+    # Nothing here is older than an hour: until=1h keeps everything.
+    assert ok(docker("container", "prune", "-f", "--filter", "until=1h")).stdout.decode() == "Total reclaimed space: 0B\n"
     r = ok(docker("container", "prune", "-f", "--filter", "label!=keep=yes"))
     out = r.stdout.decode()
     assert out.startswith("Deleted Containers:\n"), out
@@ -116,7 +124,7 @@ def test_container_prune_removes_stopped_containers(berthd, docker):  # noqa: F8
     assert r.stdout.decode() == "Total reclaimed space: 0B\n"
     assert ok(docker("container", "prune", "-f")).stdout.decode() == "Total reclaimed space: 0B\n"
     ev = [e["Actor"]["Attributes"]["reclaimed"] for e in past_events(berthd, type="container", event="prune")]
-    assert ev == ["5000", "0", "0", "0"], ev
+    assert ev == ["0", "5000", "0", "0", "0"], ev
 
 
 def test_system_df_and_prune(berthd, docker):  # noqa: F811
