@@ -61,7 +61,34 @@ extension Engine {
             rmdir(mountPoint)
             throw EngineError.internalError("mount container \(c.shortID) file system", cause: error)
         }
-        return ContainerRoot(path: mountPoint, mountPoint: mountPoint, id: c.id)
+        let root = ContainerRoot(path: mountPoint, mountPoint: mountPoint, id: c.id)
+        do { try Self.mountBinds(c.hostConfig.binds ?? [], under: mountPoint, writable: writable) } catch {
+            root.release()
+            throw EngineError.internalError("mount container \(c.shortID) binds", cause: error as? SyscallError)
+        }
+        return root
+    }
+
+    /// The container's `-v /host:/dst[:ro]` binds under its temporary root, as Docker mounts
+    /// a stopped container's volumes for `cp`: a copy to `/dst` reaches the host directory,
+    /// as it would while the container runs. Each destination is resolved inside the root
+    /// (never through a symlink out of it); one that does not exist yet is skipped. The
+    /// binds go away with the root's detaching unmount.
+    nonisolated static func mountBinds(_ binds: [String], under root: String, writable: Bool) throws {
+        for bind in binds {
+            let parts = bind.split(separator: ":").map(String.init)
+            guard parts.count >= 2, parts[0].hasPrefix("/"), Files.exists(parts[0]) else { continue }
+            guard let rel = PathArchive.resolveInside(root: root, path: parts[1]), !rel.isEmpty else { continue }
+            let target = root + "/" + rel.joined(separator: "/")
+            guard Files.exists(target) else { continue }
+            try sys("mount", path: target) { berth_mount(parts[0], target, nil, 0x1000 | 0x4000 /* MS_BIND|MS_REC */, nil) }
+            let readOnly = !writable || (parts.count > 2 && parts[2].split(separator: ",").contains("ro"))
+            if readOnly {
+                try sys("mount", path: target) {
+                    berth_mount(nil, target, nil, 0x1000 | 0x20 | 1 /* MS_BIND|MS_REMOUNT|MS_RDONLY */, nil)
+                }
+            }
+        }
     }
 
     /// `HEAD /containers/{id}/archive?path=`: `lstat` of a path in the container.
@@ -98,6 +125,9 @@ extension Engine {
         let c = try lookup(ref)
         if c.hostConfig.readonlyRootfs == true && !Self.isUnderBind(path, c.hostConfig.binds ?? []) {
             throw EngineError(.forbidden, "container rootfs is marked read-only")
+        }
+        if Self.isUnderBind(path, (c.hostConfig.binds ?? []).filter { $0.split(separator: ":").count > 2 && $0.split(separator: ":")[2].split(separator: ",").contains("ro") }) {
+            throw EngineError(.forbidden, "mounted volume is marked read-only")
         }
         try await Threads.run { try Self.mapPathError(ref) { try PathArchive.check(archive: archive) } }
         let root = try containerRoot(c, writable: true)

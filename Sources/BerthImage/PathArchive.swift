@@ -145,3 +145,12 @@ extension PathArchive {
         return out
     }
 }
+
+extension PathArchive {
+    /// `path` resolved inside the tree at `root` (symlinks followed as if `root` were `/`),
+    /// as clean components; nil when the root cannot be opened.
+    public static func resolveInside(root: String, path: String) -> [String]? {
+        guard let r = try? ConfinedRoot(path: root) else { return nil }
+        return try? r.resolve(path, followFinal: true)
+    }
+}

@@ -317,3 +317,27 @@ def test_start_waits_for_no_copy_and_the_copy_mount_goes_away(berthd, docker, le
     assert r.returncode == 0, r.stderr
     # berthd survived the reader going away mid-stream.
     assert berthd.ping()
+
+
+def test_cp_reaches_the_binds_of_a_stopped_container(berthd, docker, tmp_path, leak_check):  # noqa: F811
+    """As Docker mounts a stopped container's volumes for cp: a copy to a bind's
+    destination lands in the host directory; a read-only bind refuses it (403)."""
+    leak_check.mounts(berthd.data_root / "tmp")
+    data, ro = tmp_path / "data", tmp_path / "ro"
+    data.mkdir()
+    ro.mkdir()
+    (ro / "inside").write_text("read only\n")
+    (tmp_path / "f").write_text("via bind\n")
+    ok(docker("run", "--name", "cpbind", "-v", f"{data}:/data", "-v", f"{ro}:/ro:ro", "busybox", "true"))
+    ok(docker("cp", str(tmp_path / "f"), "cpbind:/data/"))
+    assert (data / "f").read_text() == "via bind\n"
+    (data / "host-made").write_text("from the host\n")
+    ok(docker("cp", "cpbind:/data/host-made", str(tmp_path / "back")))
+    assert (tmp_path / "back").read_text() == "from the host\n"
+    assert b"read only" in ok(docker("cp", "cpbind:/ro/inside", "-")).stdout
+    r = docker("cp", str(tmp_path / "f"), "cpbind:/ro/")
+    assert r.returncode != 0 and b"mounted volume is marked read-only" in r.stderr, r.stderr
+    assert sorted(p.name for p in ro.iterdir()) == ["inside"]
+    # The container's own layer did not get the file: it ran with the bind over /data.
+    assert b"/data/f" not in ok(docker("diff", "cpbind")).stdout
+    assert temp_mounts(berthd) == []
