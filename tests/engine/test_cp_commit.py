@@ -341,3 +341,33 @@ def test_cp_reaches_the_binds_of_a_stopped_container(berthd, docker, tmp_path, l
     # The container's own layer did not get the file: it ran with the bind over /data.
     assert b"/data/f" not in ok(docker("diff", "cpbind")).stdout
     assert temp_mounts(berthd) == []
+
+
+def test_symlinks_in_a_running_container_resolve_inside_it(berthd, docker, tmp_path):  # noqa: F811
+    marker = "berth-cp-symlink-test"
+    assert not Path("/etc", marker).exists() and not Path("/tmp", marker).exists()
+    ok(docker("run", "-d", "--name", "cplinks", "busybox", "sh", "-c",
+              "ln -s ../../../../../../etc /rel && ln -s /etc /abs && sleep 300"))
+    from ops_helpers import wait_for
+    wait_for(lambda: docker("exec", "cplinks", "test", "-L", "/abs").returncode == 0, what="the links")
+    (tmp_path / marker).write_text("inside\n")
+    ok(docker("cp", str(tmp_path / marker), "cplinks:/rel/"))
+    ok(docker("cp", str(tmp_path / marker), "cplinks:/abs/" + marker + ".2"))
+    assert ok(docker("exec", "cplinks", "cat", "/etc/" + marker, "/etc/" + marker + ".2")).stdout == b"inside\ninside\n"
+    assert not Path("/etc", marker).exists() and not Path("/etc", marker + ".2").exists()
+    # A tar that makes a link to / and then writes through it stays inside too.
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as t:
+        link = tarfile.TarInfo("up")
+        link.type, link.linkname = tarfile.SYMTYPE, "/"
+        t.addfile(link)
+        f = tarfile.TarInfo("up/tmp/" + marker)
+        f.size = 4
+        t.addfile(f, io.BytesIO(b"tar\n"))
+    r = berthd.request("PUT", "/containers/cplinks/archive?path=/tmp", body=buf.getvalue())
+    assert r.status == 200, r.text
+    assert not Path("/tmp", marker).exists()
+    assert ok(docker("exec", "cplinks", "cat", "/tmp/" + marker)).stdout == b"tar\n"
+    # HEAD reports the link and where it leads, inside the container.
+    s = json.loads(base64.b64decode(berthd.request("HEAD", "/containers/cplinks/archive?path=/rel").headers["x-docker-container-path-stat"]))
+    assert s["mode"] & (1 << 27) and s["linkTarget"] == "/etc", s
