@@ -18,7 +18,7 @@ extension LayerArchive {
     /// The changes a container's overlay upper directory `upper` makes to the layers
     /// `lowers` (topmost first), as Docker's `OverlayChanges`: a 0/0 character device (a
     /// whiteout) is a deletion, an entry some lower layer has is a modification, anything
-    /// else was added. Walked in lexical order, parents before children, as `filepath.Walk`.
+    /// else was added; an opaque directory the layers had is a deletion too. Walked in lexical order, parents before children, as `filepath.Walk`.
     public static func changes(upper: String, lowers: [String]) throws -> [Change] {
         // The lower layers as root fds; lookups resolve inside each with RESOLVE_IN_ROOT.
         var lowerFDs: [Int32] = []
@@ -46,7 +46,12 @@ extension LayerArchive {
                     out.append(Change(path: path, kind: .deleted))
                     continue
                 }
-                out.append(Change(path: path, kind: inLower(rel) ? .modified : .added))
+                // A directory removed and made again is opaque: what the layers below had
+                // in it is gone, so Docker's OverlayChanges reports it deleted (its new
+                // content follows as added).
+                let opaque = type == S_IFDIR && TreeWalker.xattr(procPath(dirFD, name), "trusted.overlay.opaque") == [UInt8(ascii: "y")]
+                let below = inLower(rel)
+                out.append(Change(path: path, kind: opaque && below ? .deleted : below ? .modified : .added))
                 if type == S_IFDIR {
                     let child = OwnedFD(try sys("openat", path: host + "/" + name) {
                         openat(dirFD, name, O_RDONLY | O_DIRECTORY | BERTH_O_NOFOLLOW | BERTH_O_CLOEXEC)

@@ -43,6 +43,10 @@ def test_diff_lists_added_changed_deleted(berthd, docker):  # noqa: F811
     # berth prints what docker prints.
     assert berth(berthd, "diff", "differ").stdout.decode().splitlines() == out
     assert berth(berthd, "container", "diff", "differ").stdout.decode().splitlines() == out
+    # A directory removed and made again (opaque in overlayfs): deleted, its new content added.
+    ok(docker("run", "--name", "remade", "busybox", "sh", "-c", "rm -rf /home && mkdir /home && echo x > /home/new"))
+    out = ok(docker("diff", "remade")).stdout.decode().splitlines()
+    assert out == ["D /home", "A /home/new"], out
     # A container that changed nothing shows nothing (mount points the runtime needs are not changes).
     ok(docker("run", "--name", "quiet", "busybox", "true"))
     assert ok(docker("diff", "quiet")).stdout == b""
