@@ -177,3 +177,32 @@ def test_prune_prompts_as_docker_does(berthd, docker):  # noqa: F811
     b = berth(berthd, "container", "prune", input=b"y\n")
     assert b.returncode == 0 and b"Deleted Containers:" in b.stdout, b.stdout
     assert ok(docker("ps", "-aq")).stdout.strip() == b""
+
+
+def test_system_prune_prints_what_docker_prints(berthd, docker):  # noqa: F811
+    """The same state pruned by docker and then by berth: the same report, IDs aside."""
+    import re
+
+    def make_state():
+        ok(docker("run", "--name", "sp-exited", "busybox", "sh", "-c", "echo data > /file"))
+        ok(docker("commit", "sp-exited"))                       # a dangling image
+        ok(docker("network", "create", "sp-unused"))
+
+    def normal(text):
+        # IDs differ, and so may the compressed layer's size by a few bytes (file times).
+        text = re.sub(r"[0-9a-f]{64}", "<id>", text)
+        return re.sub(r"Total reclaimed space: [0-9.]+kB", "Total reclaimed space: <n>kB", text)
+
+    ok(docker("run", "-d", "--name", "sp-running", "busybox", "sleep", "300"))
+    make_state()
+    d = ok(docker("system", "prune", "-f")).stdout.decode()
+    make_state()
+    b = berth(berthd, "system", "prune", "-f")
+    assert b.returncode == 0, b.stderr
+    assert "Deleted Containers:" in d and "Deleted Networks:\nsp-unused\n" in d and "Deleted Images:" in d, d
+    assert normal(b.stdout.decode()) == normal(d)
+    # --volumes asks the daemon's volume prune too; whatever the daemon says about it, both say.
+    d = docker("system", "prune", "-f", "--volumes")
+    b = berth(berthd, "system", "prune", "-f", "--volumes")
+    assert b.returncode == d.returncode
+    assert b.stderr.decode().strip().splitlines()[-1:] == d.stderr.decode().strip().splitlines()[-1:]
