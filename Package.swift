@@ -57,14 +57,14 @@ let package = Package(
         .target(
             name: "BerthAPI",
             dependencies: [
-                "BerthAPIModels", "BerthSystem", "BerthEngine", "BerthNetwork", "BerthOCI",
+                "BerthAPIModels", "BerthSystem", "BerthEngine", "BerthImage", "BerthNetwork", "BerthOCI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .target(name: "BerthClient", dependencies: ["BerthAPIModels", "BerthSystem"]),
-        .target(name: "BerthCLI", dependencies: ["BerthClient", "BerthAPIModels"]),
+        .target(name: "BerthCLI", dependencies: ["BerthClient", "BerthAPIModels", "BerthImage"]),
 
         .executableTarget(name: "berth-runtime", dependencies: ["BerthRuntime"]),
         .executableTarget(name: "berth-shim", dependencies: ["BerthRuntime"]),

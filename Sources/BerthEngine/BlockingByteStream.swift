@@ -44,8 +44,15 @@ public final class BlockingByteStream: AsyncSequence, Sendable {
             let pending = Pending()
             pending.bytes.reserveCapacity(chunkSize)
             let flush = {
-                slots.wait()
+                // Once cancelled, no slot is taken any more (a tar writer still flushes as it
+                // closes), and the one taken by the wake-up is given back: libdispatch traps
+                // when a semaphore is freed with less than its initial count.
                 if cancelled.isSet { throw Cancelled() }
+                slots.wait()
+                if cancelled.isSet {
+                    slots.signal()
+                    throw Cancelled()
+                }
                 continuation.yield(pending.bytes)
                 pending.bytes.removeAll(keepingCapacity: true)
             }

@@ -8,30 +8,32 @@ import BerthSystem
 extension Engine {
     /// `POST /containers/{id}/attach`: a connection to the shim that carries the
     /// container's output (multiplexed frames, or raw with a tty) and takes its stdin.
-    /// Before start it waits, and connects before the container runs.
-    public func attach(_ ref: String, stdin: Bool, stdout: Bool, stderr: Bool) async throws -> (fd: Int32, tty: Bool) {
+    /// A running container's is made now; a container not yet started is waited for, and
+    /// the connection is made at start, before the container runs. Either way the attach is
+    /// registered when this returns, so a start the client sends afterwards cannot outrun it.
+    public func attach(_ ref: String, stdin: Bool, stdout: Bool, stderr: Bool) throws -> PendingAttach {
         let c = try lookup(ref)
         var request = ShimRequest(op: "attach")
         request.stdin = stdin && (c.config.openStdin ?? false)
         request.stdout = stdout
         request.stderr = stderr
-        let tty = c.config.tty ?? false
         publish(c, "attach")
+        let (stream, connected) = AsyncStream<Int32?>.makeStream()
         if c.state.running {
             do {
                 let (_, fd) = try ShimProcess(stateDir: shimDir(c.id)).request(request, keepOpen: true)
-                return (fd!, tty)
+                connected.yield(fd)
+                connected.finish()
             } catch {
                 throw EngineError.conflict("container \(c.id) is not running")
             }
-        }
-        let fd: Int32? = await withCheckedContinuation { cont in
+        } else {
             pendingAttach[c.id, default: []].append { shim in
-                cont.resume(returning: shim.flatMap { try? $0.request(request, keepOpen: true).1 })
+                connected.yield(shim.flatMap { try? $0.request(request, keepOpen: true).1 })
+                connected.finish()
             }
         }
-        guard let fd else { throw EngineError.conflict("container \(c.id) did not start") }
-        return (fd, tty)
+        return PendingAttach(stream: stream)
     }
 
     /// `POST /containers/{id}/resize`.
@@ -42,5 +44,16 @@ extension Engine {
         request.height = UInt16(clamping: height)
         request.width = UInt16(clamping: width)
         _ = try? ShimProcess(stateDir: shimDir(c.id)).request(request)
+    }
+}
+
+/// An attach to the shim, made now or at the container's start.
+public struct PendingAttach: Sendable {
+    let stream: AsyncStream<Int32?>
+
+    /// The shim connection, once there is one; nil if the container did not start.
+    public func connection() async -> Int32? {
+        for await fd in stream { return fd }
+        return nil
     }
 }

@@ -20,6 +20,9 @@ extension Engine {
         // Another start or a remove may have run while this one waited for the layers.
         guard let current = containers[c.id] else { throw EngineError.notFound("No such container: \(ref)") }
         if current.state.running { return false }
+        if ContainerRoot.inUse(c.id) {
+            throw EngineError.conflict("container \(c.id) is busy: a copy into or out of its file system is in progress")
+        }
         let dir = containerDir(c.id)
         let rootfs = dir + "/rootfs"
         var attached = false

@@ -104,10 +104,11 @@ extension Engine {
 
     /// Each volume with its size in bytes and the number of containers using it: what
     /// `system df` shows.
-    public func volumeUsage() -> [VolumeUsage] {
-        listVolumes().map { v in
-            let path = volumeStore.dataPath(v.name)
-            return VolumeUsage(volume: v, mountpoint: path, size: VolumeStore.size(path), refCount: volumeUsers(v.name).count)
+    /// The sizes are summed off the actor.
+    public func volumeUsage() async throws -> [VolumeUsage] {
+        let volumes = listVolumes().map { v in (v, volumeStore.dataPath(v.name), volumeUsers(v.name).count) }
+        return try await Threads.run {
+            volumes.map { v, path, users in VolumeUsage(volume: v, mountpoint: path, size: VolumeStore.size(path), refCount: users) }
         }
     }
 

@@ -65,7 +65,14 @@ struct TreeWalker {
     mutating func walk(_ dirFD: Int32, prefix: String) throws {
         let host = prefix.isEmpty ? root : root + "/" + prefix
         for name in try ConfinedRoot.listAt(dirFD, hostPath: host).sorted() {
-            let rel = prefix.isEmpty ? name : prefix + "/" + name
+            try entry(dirFD, name: name, rel: prefix.isEmpty ? name : prefix + "/" + name)
+        }
+    }
+
+    /// Writes the entry `name` of `dirFD` as `rel` (and, for a directory, everything under it).
+    mutating func entry(_ dirFD: Int32, name: String, rel: String) throws {
+        let prefix = rel.split(separator: "/").dropLast().joined(separator: "/")
+        do {
             let path = root + "/" + rel
             var st = stat()
             try sys("fstatat", path: path) { fstatat(dirFD, name, &st, AT_SYMLINK_NOFOLLOW) }
@@ -91,7 +98,7 @@ struct TreeWalker {
                 let key = "\(st.st_dev):\(st.st_ino)"
                 if st.st_nlink > 1, let first = seen[key] {
                     try tar.append(TarHeader(path: rel, hardlink: first))
-                    continue
+                    return
                 }
                 if st.st_nlink > 1 { seen[key] = rel }
                 h.size = Int64(st.st_size)
@@ -112,7 +119,7 @@ struct TreeWalker {
             case S_IFIFO:
                 try tar.append(h)
             default:
-                continue                                    // sockets are not content
+                return                                      // sockets are not content
             }
         }
     }

@@ -66,23 +66,60 @@ struct Unpacker: ~Copyable {
     var deferredDirectories: [[String]: TarEntry] = [:]
     /// Paths this layer created, for `.wh..wh..opq` in apply mode.
     var created: Set<[String]> = []
+    /// `docker cp` (PathArchive) settings; a layer unpack keeps the defaults.
+    var options = PathOptions()
+
+    /// How a `docker cp` extraction differs from a layer unpack.
+    struct PathOptions {
+        /// Where inside the root the entries go (resolved, symlink-free).
+        var prefix: [String] = []
+        /// False: `.wh.*` names are ordinary files.
+        var whiteouts = true
+        /// Refuse to replace a directory with a non-directory or the reverse.
+        var noOverwriteDirNonDir = false
+        /// Owner of every entry, instead of the archive's (`copyUIDGID`).
+        var owner: (uid: UInt32, gid: UInt32)?
+        /// Renames the first path component `old` to `new` (Docker's `RebaseArchiveEntries`).
+        var rebase: (old: String, new: String)?
+    }
 
     init(root: consuming ConfinedRoot, mode: LayerArchive.WhiteoutMode) {
         self.root = root
         self.mode = mode
     }
 
-    mutating func apply(_ e: TarEntry, reader: TarReader) throws {
+    mutating func apply(_ original: TarEntry, reader: TarReader) throws {
+        var e = original
+        if let (old, new) = options.rebase {
+            e.path = Self.rebased(e.path, old, new)
+            e.hardlink = e.hardlink.map { Self.rebased($0, old, new) }
+        }
+        if let owner = options.owner { (e.uid, e.gid) = owner }
+        if !options.prefix.isEmpty {
+            // A cp archive's names are relative to the destination and may not climb out of it.
+            guard e.path.hasPrefix("/") || ConfinedRoot.components(e.path) != nil else { throw LayerError.pathEscapes(entry: e.path) }
+            e.path = (options.prefix + (ConfinedRoot.components(e.path) ?? [])).joined(separator: "/")
+            if let link = e.hardlink {
+                guard let linkRel = ConfinedRoot.components(link), !link.hasPrefix("/") else {
+                    throw LayerError.linkEscapes(entry: original.path, target: link)
+                }
+                e.hardlink = (options.prefix + linkRel).joined(separator: "/")
+            }
+        }
         guard let rel = ConfinedRoot.components(e.path) else { throw LayerError.pathEscapes(entry: e.path) }
-        guard let name = rel.last else { return }           // the root itself: not ours to change
+        guard let name = rel.last, rel.count > options.prefix.count else { return }   // the root itself: not ours to change
         let parentRel = Array(rel.dropLast())
-        if name.hasPrefix(".wh.") { return try whiteout(name: name, in: parentRel, entry: e) }
+        if options.whiteouts && name.hasPrefix(".wh.") { return try whiteout(name: name, in: parentRel, entry: e) }
         let parent = try root.makeDirectory(parentRel)
         let host = root.hostPath(rel)
         if mode == .apply { created.insert(rel) }
 
         if let st = ConfinedRoot.statAt(parent.raw, name),
            !(e.type == S_IFDIR && st.st_mode & S_IFMT == S_IFDIR) {
+            let isDir = st.st_mode & S_IFMT == S_IFDIR
+            if options.noOverwriteDirNonDir && (isDir || e.type == S_IFDIR) {
+                throw PathArchive.PathError.wouldOverwrite(entry: "/" + rel.joined(separator: "/"), directory: isDir)
+            }
             try remove(name, in: parent.raw, rel: rel)
         }
         if let target = e.hardlink { return try hardlink(name, in: parent.raw, host: host, target: target, entry: e) }
@@ -113,6 +150,15 @@ struct Unpacker: ~Copyable {
         default:
             throw LayerError.unsupportedEntry(entry: e.path, type: UInt32(e.type))
         }
+    }
+
+    /// `old` or `old/…` renamed to `new` / `new/…`; anything else unchanged.
+    static func rebased(_ path: String, _ old: String, _ new: String) -> String {
+        var p = path
+        while p.hasPrefix("./") && old != "." { p.removeFirst(2) }
+        if p == old || p == old + "/" { return new + (p.hasSuffix("/") ? "/" : "") }
+        if p.hasPrefix(old + "/") { return new + "/" + p.dropFirst(old.count + 1) }
+        return path
     }
 
     private func regularFile(_ name: String, in dir: Int32, host: String, entry e: TarEntry, reader: TarReader) throws {

@@ -33,6 +33,9 @@ public enum Daemon {
         router.addRegistryRoutes(engine)
         router.addNetworkRoutes(engine)
         router.addVolumeRoutes(engine)
+        router.addArchiveRoutes(engine, tempDir: config.dataRoot + "/tmp")
+        router.addCommitRoutes(engine)
+        router.addDiskUsageRoutes(engine)
 
         // One event loop thread: the daemon's work happens on tasks, the loop only moves bytes.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)

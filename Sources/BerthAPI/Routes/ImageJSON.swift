@@ -45,7 +45,7 @@ enum ImageJSON {
             "Volumes": set(c.volumes),
             "WorkingDir": .string(c.workingDir ?? ""),
             "Entrypoint": strings(c.entrypoint),
-            "OnBuild": .null,
+            "OnBuild": strings(c.onBuild),
             "Labels": labels(c.labels),
         ]
         if let s = c.stopSignal { config["StopSignal"] = .string(s) }

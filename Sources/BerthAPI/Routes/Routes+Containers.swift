@@ -163,10 +163,11 @@ extension Router {
             let c = try await engine.lookup(req.parameter("id"))
             let (stdin, stdout, stderr) = (req.query.bool("stdin"), req.query.bool("stdout"), req.query.bool("stderr"))
             let type = c.config.tty == true ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream"
-            // The 101 goes out at once: the client sends start only after it; the attach to
-            // the shim then waits for start, and connects before the container runs.
+            // The attach is registered before the 101 goes out: the client sends start only
+            // after it, and the shim connection is made at start, before the container runs.
+            let pending = try await engine.attach(c.id, stdin: stdin, stdout: stdout, stderr: stderr)
             return .hijack(contentType: type) { conn in
-                guard let (fd, _) = try? await engine.attach(c.id, stdin: stdin, stdout: stdout, stderr: stderr) else {
+                guard let fd = await pending.connection() else {
                     await conn.closeOutput()
                     return
                 }

@@ -39,10 +39,11 @@ extension Router {
     }
 }
 
-/// `docker import --change`: the Dockerfile instructions import accepts.
+/// `docker import --change` and `docker commit --change`: the Dockerfile instructions
+/// they accept, applied in order onto `base`.
 enum ImportChanges {
-    static func parse(_ changes: [String]) throws -> ImageConfig.Container {
-        var c = ImageConfig.Container()
+    static func parse(_ changes: [String], onto base: ImageConfig.Container = ImageConfig.Container()) throws -> ImageConfig.Container {
+        var c = base
         for change in changes {
             let trimmed = change.trimmingSpaces
             let parts = trimmed.split(separator: " ", maxSplits: 1).map(String.init)
@@ -60,12 +61,19 @@ enum ImportChanges {
                 c.env = (c.env ?? []) + [kv]
             case "WORKDIR": c.workingDir = args
             case "USER": c.user = args
-            case "EXPOSE": c.exposedPorts = (c.exposedPorts ?? [:]).merging([args.contains("/" as Character) ? args : args + "/tcp": .init()]) { a, _ in a }
+            case "EXPOSE":
+                for port in args.split(separator: " ").map(String.init) {
+                    c.exposedPorts = (c.exposedPorts ?? [:]).merging([port.contains("/" as Character) ? port : port + "/tcp": .init()]) { a, _ in a }
+                }
             case "LABEL":
                 let kv = args.split(separator: "=", maxSplits: 1).map { String($0).trimmingSpaces }
                 c.labels = (c.labels ?? [:]).merging([kv[0]: kv.count > 1 ? kv[1].unquoted : ""]) { _, b in b }
             case "HEALTHCHECK": c.healthcheck = try HealthcheckChange.parse(args)
-            case "VOLUME": c.volumes = (c.volumes ?? [:]).merging([args: .init()]) { a, _ in a }
+            case "VOLUME":
+                let paths = args.hasPrefix("[") ? list() : args.split(separator: " ").map(String.init)
+                for path in paths { c.volumes = (c.volumes ?? [:]).merging([path: .init()]) { a, _ in a } }
+            case "STOPSIGNAL": c.stopSignal = args
+            case "ONBUILD": c.onBuild = (c.onBuild ?? []) + [args]
             default: throw EngineError.invalidArgument("\(parts[0]) is not a valid change command")
             }
         }

@@ -5,7 +5,10 @@ extension CommandRegistry {
         let group = "container"
         let summary = GroupSummary.container
         register(.attach, group: group, groupSummary: summary, topLevel: true)
+        register(.commit, group: group, groupSummary: summary, topLevel: true)
+        register(.cp, group: group, groupSummary: summary, topLevel: true)
         register(.create, group: group, groupSummary: summary, topLevel: true)
+        register(.diff, group: group, groupSummary: summary, topLevel: true)
         register(.exec, group: group, groupSummary: summary, topLevel: true)
         register(.export, group: group, groupSummary: summary, topLevel: true)
         register(.containerInspect, group: group, groupSummary: summary)
@@ -14,6 +17,7 @@ extension CommandRegistry {
         register(.ps, group: group, groupSummary: summary, topLevel: true, topLevelName: "ps")
         register(.pause, group: group, groupSummary: summary, topLevel: true)
         register(.port, group: group, groupSummary: summary, topLevel: true)
+        register(.containerPrune, group: group, groupSummary: summary)
         register(.rename, group: group, groupSummary: summary, topLevel: true)
         register(.restart, group: group, groupSummary: summary, topLevel: true)
         register(.rm, group: group, groupSummary: summary, topLevel: true)

@@ -49,6 +49,8 @@ public struct CommandRegistry: Sendable {
         registry.register(.version)
         registry.register(.info, group: "system", groupSummary: "Manage Berth", topLevel: true)
         registry.register(.events, group: "system", groupSummary: "Manage Berth", topLevel: true)
+        registry.register(.systemDf, group: "system", groupSummary: "Manage Berth")
+        registry.register(.systemPrune, group: "system", groupSummary: "Manage Berth")
         registry.registerContainerCommands()
         registry.registerImageCommands()
         registry.registerVolumeCommands()

@@ -75,10 +75,10 @@ enum ImageRows {
         row["Repository"] = .string(repository)
         let size = image["Size"]?.intValue ?? 0
         let shared = image["SharedSize"]?.intValue ?? -1
-        row["SharedSize"] = .string(shared == -1 ? "N/A" : HumanUnits.size(Double(shared), precision: 3))
+        row["SharedSize"] = .string(shared == -1 ? "N/A" : HumanUnits.size(Double(shared)))   // precision 4, as Docker's
         row["Size"] = .string(HumanUnits.size(Double(size), precision: 3))
         row["Tag"] = .string(tag)
-        row["UniqueSize"] = .string(shared == -1 ? "N/A" : HumanUnits.size(Double(size - shared), precision: 3))
+        row["UniqueSize"] = .string(shared == -1 ? "N/A" : HumanUnits.size(Double(size - shared)))
         row["VirtualSize"] = .string(HumanUnits.size(Double(size), precision: 3))
         return .object(row)
     }
