@@ -8,14 +8,7 @@ extension Command {
         Command(
             name: "df", usage: "[OPTIONS]", summary: "Show docker disk usage",
             flags: [
-                FlagSpec.string("format", usage: """
-                    Format output using a custom template:
-                    'table':            Print output in table format with column headers (default)
-                    'table TEMPLATE':   Print output in table format using the given Go template
-                    'json':             Print in JSON format
-                    'TEMPLATE':         Print output using the given Go template.
-                    Refer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates
-                    """),
+                listFormatFlag,
                 .bool("verbose", short: "v", usage: "Show detailed information on space usage"),
             ],
             arguments: .none,
