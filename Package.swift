@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "berth-shim", targets: ["berth-shim"]),
         .executable(name: "berth-runtime", targets: ["berth-runtime"]),
         .executable(name: "berth-init", targets: ["berth-init"]),
+        .executable(name: "berth-archive", targets: ["berth-archive"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -64,7 +65,7 @@ let package = Package(
             ]
         ),
         .target(name: "BerthClient", dependencies: ["BerthAPIModels", "BerthSystem"]),
-        .target(name: "BerthCLI", dependencies: ["BerthClient", "BerthAPIModels", "BerthImage"]),
+        .target(name: "BerthCLI", dependencies: ["BerthClient", "BerthAPIModels"]),
 
         .executableTarget(name: "berth-runtime", dependencies: ["BerthRuntime"]),
         .executableTarget(name: "berth-shim", dependencies: ["BerthRuntime"]),
@@ -73,6 +74,8 @@ let package = Package(
         .executableTarget(name: "berth-init", linkerSettings: [.unsafeFlags(["-static-executable"])]),
         .executableTarget(name: "berthd", dependencies: ["BerthAPI", "BerthCLI", "BerthNetwork"]),
         .executableTarget(name: "berth", dependencies: ["BerthCLI"]),
+        // `berth cp`'s local tar work, apart so that `berth` does not load libarchive.
+        .executableTarget(name: "berth-archive", dependencies: ["BerthImage"]),
         // BerthJSON against Foundation's coders; prints timings (not part of the tests).
         .executableTarget(name: "berth-json-bench", dependencies: ["BerthJSON", "BerthOCI", "BerthRuntime"],
                           path: "bench/json"),

@@ -3,7 +3,6 @@ import Glibc
 #endif
 import BerthAPIModels
 import BerthClient
-import BerthImage
 
 /// `cp CONTAINER:SRC DEST|-`.
 struct CopyOut {
@@ -59,16 +58,9 @@ struct CopyOut {
         }
         let (dir, rename) = try CopyPlan.prepare(srcPath: srcPath, srcIsDir: info.isDirectory, dstPath: resolved, dstExists: exists,
                                                  dstIsDir: isDir, rebaseName: rebaseName)
-        do {
-            try PathArchive.check(archive: tar.path)
-            // As Docker's client: never replace a directory by a file or the reverse, and
-            // the files belong to the user copying them (NoLchown).
-            let options = PathArchive.ExtractOptions(noOverwriteDirNonDir: true, owner: (getuid(), getgid()),
-                                                     rebase: rename.map { (old: $0.0, new: $0.1) })
-            try PathArchive.extract(archive: tar.path, root: dir, directory: "/", options: options)
-        } catch let e as PathArchive.PathError {
-            throw CLIError("\(e)")
-        }
+        // As Docker's client: never replace a directory by a file or the reverse, and the
+        // files belong to the user copying them (NoLchown).
+        try ArchiveHelper.run(["extract", tar.path, dir] + (rename.map { [$0.0, $0.1] } ?? []))
         if !invocation.flags.bool("quiet") && invocation.err.isTerminal {
             invocation.err.line("Successfully copied \(HumanUnits.size(Double(size))) to \(destination)")
         }
@@ -125,11 +117,7 @@ struct CopyIn {
         let tar = try TempFile()
         let srcBase = CopyPlan.split(src).base
         let name = rename?.1 ?? rebaseName ?? srcBase
-        do {
-            try PathArchive.archive(root: "/", path: src, as: name == "." ? nil : name) { chunk in try tar.write(Array(chunk)) }
-        } catch let e as PathArchive.PathError {
-            throw CLIError("\(e)")
-        }
+        try ArchiveHelper.run(["create", src, tar.path] + (name == "." ? [] : [name]))
         lseek(tar.fd, 0, SEEK_SET)
         _ = try client.upload(request(dir), from: tar.fd).readAll()
         if !invocation.flags.bool("quiet") && invocation.err.isTerminal {

@@ -3,7 +3,6 @@ import Glibc
 #endif
 import BerthAPIModels
 import BerthClient
-import BerthImage
 
 extension Command {
     /// `berth cp` = `berth container cp`: `CONTAINER:SRC DEST|-` reads
@@ -54,8 +53,9 @@ struct CopyEndpoint {
 struct ContainerPathStat {
     var name = "", linkTarget = ""
     var mode: UInt32 = 0
-    var isDirectory: Bool { mode & PathArchive.goModeDir != 0 }
-    var isSymlink: Bool { mode & PathArchive.goModeSymlink != 0 }
+    /// Go's `os.ModeDir` and `os.ModeSymlink`, the bits the daemon's `mode` carries.
+    var isDirectory: Bool { mode & (1 << 31) != 0 }
+    var isSymlink: Bool { mode & (1 << 27) != 0 }
 
     init?(header: String?) {
         guard let header, let bytes = Base64.decode(header), let v = try? WireJSON.decode(JSONValue.self, from: bytes) else { return nil }
@@ -80,7 +80,13 @@ struct ContainerPathStat {
 /// Docker's `SplitPathDirEntry` and `PrepareArchiveCopy` decisions, shared by both directions.
 enum CopyPlan {
     /// `path` with its last component: `a/b/` → (`a`, `b`).
-    static func split(_ path: String) -> (dir: String, base: String) { PathArchive.splitDirEntry(path) }
+    static func split(_ path: String) -> (dir: String, base: String) {
+        var p = path
+        while p.count > 1 && p.hasSuffix("/") { p.removeLast() }
+        guard let slash = p.lastIndex(of: "/") else { return (".", p) }
+        let dir = String(p[..<slash])
+        return (dir.isEmpty ? "/" : dir, String(p[p.index(after: slash)...]))
+    }
 
     /// True when `path` says it names a directory (`dir/` or `dir/.`).
     static func assertsDirectory(_ path: String) -> Bool { path.hasSuffix("/") || path.hasSuffix("/.") || path == "." }
