@@ -97,8 +97,11 @@ public final class NetworkManager: @unchecked Sendable {
         state.withLock { $0.networks[n.id] = n }
     }
 
+    /// Not synced to disk: a sandbox records kernel state (a namespace mount, veths, rules)
+    /// that a reboot takes away with it; a daemon crash leaves the record in the page cache.
     func save(_ sb: Sandbox) throws {
-        try Files.writeAtomic(root + "/sandboxes/\(sb.containerID).json", try BerthJSONEncoder(sortedKeys: true).encode(sb))
+        try Files.writeAtomic(root + "/sandboxes/\(sb.containerID).json", try BerthJSONEncoder(sortedKeys: true).encode(sb),
+                              durable: false)
         state.withLock { $0.sandboxes[sb.containerID] = sb }
     }
 
