@@ -83,7 +83,10 @@ extension NetworkManager {
                 for (i, e) in sb.endpoints.enumerated() {
                     let n = try network(e.networkID)
                     try ensureAnchor(n)
-                    try netavark.setup(netns: path, options(n, e, sb, ports: i == 0))
+                    try netavark.setup(netns: path, options(n, e, sb, first: i == 0))
+                    if !needsFirewall(n, sb, first: i == 0), let gw = n.ipv4Gateway {
+                        try RouteNetlink.addDefaultRoute(netns: path, gateway: gw)
+                    }
                 }
             }
         } catch {
@@ -102,7 +105,7 @@ extension NetworkManager {
             withTool {
                 for (i, e) in sb.endpoints.enumerated().reversed() {
                     guard let n = try? network(e.networkID) else { continue }
-                    try? netavark.teardown(netns: path, options(n, e, sb, ports: i == 0))
+                    try? netavark.teardown(netns: path, options(n, e, sb, first: i == 0))
                 }
             }
         }
@@ -142,7 +145,7 @@ extension NetworkManager {
             do {
                 try withTool {
                     try ensureAnchor(n)
-                    try netavark.setup(netns: path, options(n, e, sb, ports: false))
+                    try netavark.setup(netns: path, options(n, e, sb, first: false))
                 }
             } catch {
                 var back = sb
@@ -162,7 +165,7 @@ extension NetworkManager {
         }
         let e = sb.endpoints[i]
         if sb.active, let path = sb.netnsPath {
-            try withTool { try netavark.teardown(netns: path, options(n, e, sb, ports: i == 0)) }
+            try withTool { try netavark.teardown(netns: path, options(n, e, sb, first: i == 0)) }
         }
         sb.endpoints.remove(at: i)
         if i == 0 { sb.ports = [] }   // the published ports went with the first endpoint

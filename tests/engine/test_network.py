@@ -342,3 +342,59 @@ def test_restart_keeps_networks_and_connectivity(net):
             net.docker("network", "rm", name)
         proc.terminate()
         proc.wait(15)
+
+
+def host_address_outside(net) -> str | None:
+    """A global IPv4 address of the host outside this daemon's block: reached from a container
+    only through its default route."""
+    out = subprocess.run(["ip", "-4", "-o", "addr", "show", "scope", "global"], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        addr = ipaddress.ip_interface(line.split()[3])
+        if addr.ip not in net.block and not addr.ip.is_loopback:
+            return str(addr.ip)
+    return None
+
+
+def test_default_route_with_and_without_published_ports(net):
+    """The first network's default route via its gateway, whether netavark's firewall run made it
+    (published ports) or Berth added it (no ports): the host answers on an address outside
+    the bridge; a network connected later leaves the first one's route in place."""
+    import socket
+    import threading
+    host_ip = host_address_outside(net)
+    if host_ip is None:
+        pytest.skip("the host has no global IPv4 address outside the test block")
+    listener = socket.socket()
+    listener.bind((host_ip, 0))
+    listener.listen(8)
+    port = listener.getsockname()[1]
+
+    def serve():
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                conn.sendall(b"hello from the host\n")
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        gw = str(net.bridge_subnet.network_address + 1)
+        probe = f"ip route; nc -w 3 {host_ip} {port} </dev/null"
+        for extra in ([], ["-p", "80"]):
+            out = net.ok("run", "--rm", *extra, "busybox", "sh", "-c", probe)
+            assert f"default via {gw} dev eth0" in out, (extra, out)
+            assert "hello from the host" in out, (extra, out)
+        net.ok("network", "create", "routes")
+        user_gw = json.loads(net.ok("network", "inspect", "routes"))[0]["IPAM"]["Config"][0]["Gateway"]
+        out = net.ok("run", "--rm", "--network", "routes", "busybox", "sh", "-c", probe)
+        assert f"default via {user_gw} dev eth0" in out and "hello from the host" in out, out
+        # Connected to a second network while running: the first network's route stays.
+        net.ok("run", "-d", "--name", "two", "busybox", "sleep", "100")
+        net.ok("network", "connect", "routes", "two")
+        out = net.ok("exec", "two", "sh", "-c", probe)
+        assert f"default via {gw} dev eth0" in out and "hello from the host" in out, out
+        net.ok("rm", "-f", "two")
+        net.ok("network", "rm", "routes")
+    finally:
+        listener.close()
