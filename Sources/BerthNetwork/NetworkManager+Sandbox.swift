@@ -66,19 +66,10 @@ extension NetworkManager {
         throw NetworkError(.failed, "no available IPv4 addresses on this network's address pools: \(n.name) (\(n.id))")
     }
 
-    /// Sets the container's endpoints up in the network namespace of `pid` (its init, created
-    /// and not yet started). The namespace is bind-mounted first, so it outlives the container
-    /// until `release` has torn everything down.
-    public func activate(_ containerID: String, pid: Int32) throws {
-        guard var sb = sandbox(containerID) else { return }
-        let path = runDir + "/netns/\(containerID)-\(sb.nonce)"
+    /// Sets the sandbox's endpoints up in the namespace at `path` (see `activateInBackground`).
+    /// On failure, tears down what was made and drops the sandbox and its leases.
+    func setUp(_ sb: Sandbox, netns path: String) throws {
         do {
-            if !Files.exists(path) { try Files.write(path, [], mode: 0o600) }
-            // MS_BIND (4096): keep the namespace alive by its file, as `ip netns` does.
-            try sys("mount", path: path) { berth_mount("/proc/\(pid)/ns/net", path, nil, 4096, nil) }
-            sb.netnsPath = path
-            sb.active = true
-            try save(sb)
             try withTool {
                 for (i, e) in sb.endpoints.enumerated() {
                     let n = try network(e.networkID)
@@ -90,16 +81,21 @@ extension NetworkManager {
                 }
             }
         } catch {
-            release(containerID, nonce: sb.nonce)
+            releaseNow(sb.containerID, nonce: sb.nonce)
             if let e = error as? NetworkError { throw e }
-            throw NetworkError(.failed, "set up network of container \(containerID.prefix(12)): \(error)")
+            throw NetworkError(.failed, "set up network of container \(sb.containerID.prefix(12)): \(error)")
         }
     }
 
     /// Tears the container's network down (endpoints, port rules, DNS records), then drops
     /// its namespace mount and its leases. Safe to call twice and after a crash. With `nonce`,
-    /// only that run's sandbox.
+    /// only that run's sandbox. Waits for a setup still under way first.
     public func release(_ containerID: String, nonce: String? = nil) {
+        waitActivation(containerID)
+        releaseNow(containerID, nonce: nonce)
+    }
+
+    func releaseNow(_ containerID: String, nonce: String?) {
         guard let sb = sandbox(containerID), nonce == nil || sb.nonce == nonce else { return }
         if sb.active, let path = sb.netnsPath {
             withTool {

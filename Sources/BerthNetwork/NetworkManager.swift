@@ -46,6 +46,8 @@ public final class NetworkManager: @unchecked Sendable {
     struct State {
         var networks: [String: NetworkRecord] = [:]
         var sandboxes: [String: Sandbox] = [:]
+        /// Setups under way on their own threads, by container ID.
+        var activations: [String: Activation] = [:]
     }
 
     /// Loads the records under `<dataRoot>/network` and makes sure the predefined networks exist.

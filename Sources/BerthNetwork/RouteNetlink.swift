@@ -36,37 +36,17 @@ enum RouteNetlink {
         if code != 0 { throw SyscallError(syscall: "RTM_NEWROUTE default via \(gateway)", path: netns, code: -code) }
     }
 
-    /// A `NETLINK_ROUTE` socket in the namespace at `path`. A netlink socket stays in the
-    /// namespace it was made in, so a short-lived thread joins the namespace, makes the socket
-    /// and ends: berthd's own threads never change namespace.
+    /// A `NETLINK_ROUTE` socket in the namespace at `path`: a netlink socket stays in the
+    /// namespace it was made in, so a fresh thread joins the namespace, makes it and ends.
     static func socket(in path: String) throws -> Int32 {
         let nsfd = try FD.open(path, O_RDONLY)
         defer { close(nsfd) }
-        final class Job {
-            let nsfd: Int32
-            var result: Result<Int32, SyscallError> = .failure(SyscallError(syscall: "pthread_create", path: nil, code: EAGAIN))
-            init(_ nsfd: Int32) { self.nsfd = nsfd }
-        }
-        let job = Job(nsfd)
-        let raw = Unmanaged.passRetained(job).toOpaque()
-        var thread = pthread_t()
-        let rc = pthread_create(&thread, nil, { arg in
-            let job = Unmanaged<Job>.fromOpaque(arg!).takeUnretainedValue()
-            job.result = Result { () throws(SyscallError) -> Int32 in
-                _ = try sys("setns", path: nil) { berth_setns(job.nsfd, Int32(BERTH_CLONE_NEWNET)) }
-                return try sys("socket", path: "AF_NETLINK") {
-                    Glibc.socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0 /* NETLINK_ROUTE */)
-                }
+        return try FreshThread.run(path) { () throws(SyscallError) -> Int32 in
+            _ = try sys("setns", path: path) { berth_setns(nsfd, Int32(BERTH_CLONE_NEWNET)) }
+            return try sys("socket", path: "AF_NETLINK") {
+                Glibc.socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0 /* NETLINK_ROUTE */)
             }
-            return nil
-        }, raw)
-        guard rc == 0 else {
-            Unmanaged<Job>.fromOpaque(raw).release()
-            throw SyscallError(syscall: "pthread_create", path: path, code: rc)
         }
-        pthread_join(thread, nil)
-        Unmanaged<Job>.fromOpaque(raw).release()
-        do { return try job.result.get() } catch { throw SyscallError(syscall: error.syscall, path: path, code: error.code) }
     }
 
     private static func le16(_ v: UInt16) -> [UInt8] { [UInt8(v & 0xff), UInt8(v >> 8)] }

@@ -99,6 +99,11 @@ class Net:
 
 @pytest.fixture
 def net(busybox_rootfs):
+    yield from network_daemon(busybox_rootfs)
+
+
+def network_daemon(busybox_rootfs, env: dict[str, str] | None = None):
+    """The `net` fixture's body: a daemon with its own bridge and pool, busybox imported."""
     require_root()
     if not shutil.which("docker"):
         pytest.skip("the docker CLI is not installed")
@@ -112,7 +117,7 @@ def net(busybox_rootfs):
     bridge = "bt%06x" % random.randrange(1 << 24)
     config = {"bridge": bridge, "bip": f"{subnets[0].network_address + 1}/24",
               "default-address-pools": [{"base": f"{subnets[8].network_address}/21", "size": 24}]}
-    with run_berthd(binary=binary, daemon_config=config) as daemon:
+    with run_berthd(binary=binary, daemon_config=config, env=env) as daemon:
         n = Net(daemon, block, bridge)
         n.ok("import", "-c", "ENV PATH=/bin", "-c", 'CMD ["sh"]', "-", "busybox:latest", input=rootfs_tar(busybox_rootfs))
         try:
@@ -398,3 +403,37 @@ def test_default_route_with_and_without_published_ports(net):
         net.ok("network", "rm", "routes")
     finally:
         listener.close()
+
+
+# A netavark that sets anchors up and fails every container's setup.
+FAILING_NETAVARK = """#!/bin/sh
+input=$(cat)
+case "$input" in
+  *berth-anchor-*) printf '%s' "$input" | exec {netavark} "$@" ;;
+esac
+echo '{{"error":"injected setup failure"}}'
+exit 1
+"""
+
+
+@pytest.fixture
+def failing_net(busybox_rootfs, tmp_path):
+    wrapper = tmp_path / "netavark"
+    wrapper.write_text(FAILING_NETAVARK.format(netavark=NETAVARK))
+    wrapper.chmod(0o755)
+    yield from network_daemon(busybox_rootfs, env={**os.environ, "BERTH_NETAVARK": str(wrapper)})
+
+
+def test_failed_setup_leaves_nothing(failing_net):
+    """The container's network is set up while the shim creates the container; a setup that
+    fails fails the start with netavark's message and leaves no namespace, veth or lease."""
+    net = failing_net
+    before = net.counts()
+    for args in (["--rm"], ["-d", "--name", "kept"]):
+        r = net.docker("run", *args, "busybox", "sleep", "5")
+        assert r.returncode != 0 and b"injected setup failure" in r.stderr, r.stderr
+    r = net.docker("start", "kept")
+    assert r.returncode != 0 and b"injected setup failure" in r.stderr, r.stderr
+    assert wait_counts(net, before) == before
+    out = net.ok("run", "--rm", "--network", "none", "busybox", "true")
+    assert out == ""
