@@ -14,8 +14,9 @@ struct NetworkPlan {
     var ownNamespace = true
     /// `none` (and modes without netavark): bring loopback up with the shim's hook.
     var loopbackHook = true
-    /// A sandbox to set up once the shim has created the container.
-    var activate = false
+    /// The sandbox's setup, under way in the namespace at `joinPath` while the shim creates
+    /// the container there; waited for before the container starts.
+    var activation: Activation?
     var hostname: String
     var hosts: String
     var resolvConf: String
@@ -159,7 +160,9 @@ extension Engine {
                                                          attachments: attachments, ports: ports, links: net.links))
         } catch let e as NetworkError { throw e.engineError }
         let address = sandbox.endpoints.first?.address
-        return NetworkPlan(loopbackHook: false, activate: true, hostname: hostname,
+        let made: (path: String, activation: Activation)?
+        do { made = try network.activateInBackground(c.id) } catch let e as NetworkError { throw e.engineError }
+        return NetworkPlan(joinPath: made?.path, loopbackHook: false, activation: made?.activation, hostname: hostname,
                            hosts: EtcFiles.hosts(address: address, hostname: hostname, extraHosts: extra, links: linkHosts),
                            resolvConf: resolv(primary.dns ? primary.gateway : nil), env: env)
     }
@@ -185,10 +188,10 @@ extension Engine {
         return env
     }
 
-    /// After the shim created the container (its init waits before the user's program):
-    /// set the sandbox up in the init's network namespace.
-    func activateNetwork(_ id: String, pid: Int32) throws {
-        do { try network.activate(id, pid: pid) } catch let e as NetworkError { throw e.engineError }
+    /// After the shim created the container (its init waits before the user's program): wait
+    /// for the sandbox's setup, under way since `planNetwork`.
+    func awaitNetwork(_ plan: NetworkPlan) throws {
+        do { try plan.activation?.wait() } catch let e as NetworkError { throw e.engineError }
     }
 
     /// Releases a container's network from a plain thread (netavark takes tens of ms): its

@@ -42,9 +42,9 @@ extension Engine {
             let shim = try ShimProcess.spawn(id: c.id, bundle: dir, stateDir: shimDir(c.id), seccompCache: seccompCacheDir,
                                              tty: c.config.tty ?? false,
                                              stdin: c.config.openStdin ?? false, stdinOnce: c.config.stdinOnce ?? false)
-            if net.activate {
+            if net.activation != nil {
                 do {
-                    try activateNetwork(c.id, pid: try shim.request(ShimRequest(op: "state")).0.pid)
+                    try awaitNetwork(net)
                 } catch {
                     _ = try? shim.request(ShimRequest(op: "kill", signal: SIGKILL, all: true))
                     throw error

@@ -65,15 +65,22 @@ struct Netavark {
     }
 
     /// The document for one container on one network.
+    ///
+    /// With `firewall: false` netavark is told the network is internal, which makes it skip its
+    /// firewall driver altogether and add no default route. That is for a container endpoint
+    /// on a network whose anchor is up and that publishes no ports: the anchor's run made every
+    /// rule of the network (NAT, forwarding, isolation, the port-forwarding chains), none of
+    /// them is the container's own, and netavark 1.4 re-checks them all with some 20 `iptables`
+    /// runs (two thirds of a setup's time). The caller adds the default route (`RouteNetlink`).
     static func options(network n: NetworkRecord, endpoint e: Endpoint, containerID: String, containerName: String,
-                        ports: [PortBinding]) -> Options {
+                        ports: [PortBinding], firewall: Bool = true) -> Options {
         // Docker isolates bridge networks from one another; netavark does it with `isolate`.
         var opts = n.options.filter { $0.key == "mtu" }
         opts["isolate"] = "true"
         // netavark names its iptables chains after a hash of the network *name*: every daemon
         // has a `bridge`, so the name netavark sees is the unique ID.
         let name = "berth-" + n.id.prefix(12)
-        let net = Network(dns_enabled: n.dns, id: n.id, internal: n.isInternal, name: name,
+        let net = Network(dns_enabled: n.dns, id: n.id, internal: n.isInternal || !firewall, name: name,
                           network_interface: n.bridge ?? "", options: opts,
                           subnets: [Subnet(subnet: n.subnet ?? "", gateway: n.gateway)])
         let names = n.dns ? e.aliases + [String(containerID.prefix(12))] : nil

@@ -66,43 +66,42 @@ extension NetworkManager {
         throw NetworkError(.failed, "no available IPv4 addresses on this network's address pools: \(n.name) (\(n.id))")
     }
 
-    /// Sets the container's endpoints up in the network namespace of `pid` (its init, created
-    /// and not yet started). The namespace is bind-mounted first, so it outlives the container
-    /// until `release` has torn everything down.
-    public func activate(_ containerID: String, pid: Int32) throws {
-        guard var sb = sandbox(containerID) else { return }
-        let path = runDir + "/netns/\(containerID)-\(sb.nonce)"
+    /// Sets the sandbox's endpoints up in the namespace at `path` (see `activateInBackground`).
+    /// On failure, tears down what was made and drops the sandbox and its leases.
+    func setUp(_ sb: Sandbox, netns path: String) throws {
         do {
-            if !Files.exists(path) { try Files.write(path, [], mode: 0o600) }
-            // MS_BIND (4096): keep the namespace alive by its file, as `ip netns` does.
-            try sys("mount", path: path) { berth_mount("/proc/\(pid)/ns/net", path, nil, 4096, nil) }
-            sb.netnsPath = path
-            sb.active = true
-            try save(sb)
             try withTool {
                 for (i, e) in sb.endpoints.enumerated() {
                     let n = try network(e.networkID)
                     try ensureAnchor(n)
-                    try netavark.setup(netns: path, options(n, e, sb, ports: i == 0))
+                    try netavark.setup(netns: path, options(n, e, sb, first: i == 0))
+                    if !needsFirewall(n, sb, first: i == 0), let gw = n.ipv4Gateway {
+                        try RouteNetlink.addDefaultRoute(netns: path, gateway: gw)
+                    }
                 }
             }
         } catch {
-            release(containerID, nonce: sb.nonce)
+            releaseNow(sb.containerID, nonce: sb.nonce)
             if let e = error as? NetworkError { throw e }
-            throw NetworkError(.failed, "set up network of container \(containerID.prefix(12)): \(error)")
+            throw NetworkError(.failed, "set up network of container \(sb.containerID.prefix(12)): \(error)")
         }
     }
 
     /// Tears the container's network down (endpoints, port rules, DNS records), then drops
     /// its namespace mount and its leases. Safe to call twice and after a crash. With `nonce`,
-    /// only that run's sandbox.
+    /// only that run's sandbox. Waits for a setup still under way first.
     public func release(_ containerID: String, nonce: String? = nil) {
+        waitActivation(containerID)
+        releaseNow(containerID, nonce: nonce)
+    }
+
+    func releaseNow(_ containerID: String, nonce: String?) {
         guard let sb = sandbox(containerID), nonce == nil || sb.nonce == nonce else { return }
         if sb.active, let path = sb.netnsPath {
             withTool {
                 for (i, e) in sb.endpoints.enumerated().reversed() {
                     guard let n = try? network(e.networkID) else { continue }
-                    try? netavark.teardown(netns: path, options(n, e, sb, ports: i == 0))
+                    try? netavark.teardown(netns: path, options(n, e, sb, first: i == 0))
                 }
             }
         }
@@ -142,7 +141,7 @@ extension NetworkManager {
             do {
                 try withTool {
                     try ensureAnchor(n)
-                    try netavark.setup(netns: path, options(n, e, sb, ports: false))
+                    try netavark.setup(netns: path, options(n, e, sb, first: false))
                 }
             } catch {
                 var back = sb
@@ -162,7 +161,7 @@ extension NetworkManager {
         }
         let e = sb.endpoints[i]
         if sb.active, let path = sb.netnsPath {
-            try withTool { try netavark.teardown(netns: path, options(n, e, sb, ports: i == 0)) }
+            try withTool { try netavark.teardown(netns: path, options(n, e, sb, first: i == 0)) }
         }
         sb.endpoints.remove(at: i)
         if i == 0 { sb.ports = [] }   // the published ports went with the first endpoint

@@ -46,6 +46,8 @@ public final class NetworkManager: @unchecked Sendable {
     struct State {
         var networks: [String: NetworkRecord] = [:]
         var sandboxes: [String: Sandbox] = [:]
+        /// Setups under way on their own threads, by container ID.
+        var activations: [String: Activation] = [:]
     }
 
     /// Loads the records under `<dataRoot>/network` and makes sure the predefined networks exist.
@@ -97,8 +99,11 @@ public final class NetworkManager: @unchecked Sendable {
         state.withLock { $0.networks[n.id] = n }
     }
 
+    /// Not synced to disk: a sandbox records kernel state (a namespace mount, veths, rules)
+    /// that a reboot takes away with it; a daemon crash leaves the record in the page cache.
     func save(_ sb: Sandbox) throws {
-        try Files.writeAtomic(root + "/sandboxes/\(sb.containerID).json", try BerthJSONEncoder(sortedKeys: true).encode(sb))
+        try Files.writeAtomic(root + "/sandboxes/\(sb.containerID).json", try BerthJSONEncoder(sortedKeys: true).encode(sb),
+                              durable: false)
         state.withLock { $0.sandboxes[sb.containerID] = sb }
     }
 
@@ -152,8 +157,17 @@ public final class NetworkManager: @unchecked Sendable {
         try tool.withLock { _ in try body() }
     }
 
-    func options(_ n: NetworkRecord, _ e: Endpoint, _ sb: Sandbox, ports: Bool) -> Netavark.Options {
+    /// The netavark document for endpoint `e` of `sb`; the first endpoint carries the ports.
+    func options(_ n: NetworkRecord, _ e: Endpoint, _ sb: Sandbox, first: Bool) -> Netavark.Options {
         Netavark.options(network: n, endpoint: e, containerID: sb.containerID, containerName: sb.containerName,
-                         ports: ports ? sb.ports : [])
+                         ports: first ? sb.ports : [], firewall: needsFirewall(n, sb, first: first))
+    }
+
+    /// Whether netavark's firewall driver has work for this endpoint: only its published ports
+    /// are the container's own (the anchor keeps the network's rules). The first endpoint
+    /// without ports skips it and gets its default route from `RouteNetlink`; later endpoints
+    /// keep netavark's whole run, so the default route stays the first network's, as it was.
+    func needsFirewall(_ n: NetworkRecord, _ sb: Sandbox, first: Bool) -> Bool {
+        !first || !sb.ports.isEmpty || n.isInternal
     }
 }

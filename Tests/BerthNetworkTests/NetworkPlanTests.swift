@@ -46,4 +46,19 @@ import Testing
         #expect(o.network_info["berth-abababababab"]?.network_interface == "berth0")
         #expect(o.port_mappings?.first?.host_port == 8080)
     }
+
+    @Test func endpointsWithoutTheirOwnRulesSkipNetavarksFirewall() {
+        let n = NetworkRecord(id: String(repeating: "cd", count: 32), name: "bridge", driver: "bridge", created: "",
+                              subnet: "10.0.0.0/24", gateway: "10.0.0.1", bridge: "berth0")
+        let e = Endpoint(networkID: n.id, networkName: n.name, endpointID: "e", interface: "eth0", address: "10.0.0.2",
+                         prefixLength: 24, gateway: "10.0.0.1", macAddress: "02:42:0a:00:00:02", aliases: [], links: [])
+        let name = "berth-cdcdcdcdcdcd"
+        let full = Netavark.options(network: n, endpoint: e, containerID: "c", containerName: "web", ports: [])
+        let bare = Netavark.options(network: n, endpoint: e, containerID: "c", containerName: "web", ports: [], firewall: false)
+        #expect(full.network_info[name]?.internal == false)
+        // netavark skips its firewall driver (and the default route) for an internal network.
+        #expect(bare.network_info[name]?.internal == true)
+        #expect(bare.network_info[name]?.subnets.first?.gateway == "10.0.0.1")
+        #expect(bare.networks[name]?.static_ips == ["10.0.0.2"])
+    }
 }

@@ -99,6 +99,11 @@ class Net:
 
 @pytest.fixture
 def net(busybox_rootfs):
+    yield from network_daemon(busybox_rootfs)
+
+
+def network_daemon(busybox_rootfs, env: dict[str, str] | None = None):
+    """The `net` fixture's body: a daemon with its own bridge and pool, busybox imported."""
     require_root()
     if not shutil.which("docker"):
         pytest.skip("the docker CLI is not installed")
@@ -112,7 +117,7 @@ def net(busybox_rootfs):
     bridge = "bt%06x" % random.randrange(1 << 24)
     config = {"bridge": bridge, "bip": f"{subnets[0].network_address + 1}/24",
               "default-address-pools": [{"base": f"{subnets[8].network_address}/21", "size": 24}]}
-    with run_berthd(binary=binary, daemon_config=config) as daemon:
+    with run_berthd(binary=binary, daemon_config=config, env=env) as daemon:
         n = Net(daemon, block, bridge)
         n.ok("import", "-c", "ENV PATH=/bin", "-c", 'CMD ["sh"]', "-", "busybox:latest", input=rootfs_tar(busybox_rootfs))
         try:
@@ -342,3 +347,93 @@ def test_restart_keeps_networks_and_connectivity(net):
             net.docker("network", "rm", name)
         proc.terminate()
         proc.wait(15)
+
+
+def host_address_outside(net) -> str | None:
+    """A global IPv4 address of the host outside this daemon's block: reached from a container
+    only through its default route."""
+    out = subprocess.run(["ip", "-4", "-o", "addr", "show", "scope", "global"], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        addr = ipaddress.ip_interface(line.split()[3])
+        if addr.ip not in net.block and not addr.ip.is_loopback:
+            return str(addr.ip)
+    return None
+
+
+def test_default_route_with_and_without_published_ports(net):
+    """The first network's default route via its gateway, whether netavark's firewall run made it
+    (published ports) or Berth added it (no ports): the host answers on an address outside
+    the bridge; a network connected later leaves the first one's route in place."""
+    import socket
+    import threading
+    host_ip = host_address_outside(net)
+    if host_ip is None:
+        pytest.skip("the host has no global IPv4 address outside the test block")
+    listener = socket.socket()
+    listener.bind((host_ip, 0))
+    listener.listen(8)
+    port = listener.getsockname()[1]
+
+    def serve():
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                conn.sendall(b"hello from the host\n")
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        gw = str(net.bridge_subnet.network_address + 1)
+        probe = f"ip route; nc -w 3 {host_ip} {port} </dev/null"
+        for extra in ([], ["-p", "80"]):
+            out = net.ok("run", "--rm", *extra, "busybox", "sh", "-c", probe)
+            assert f"default via {gw} dev eth0" in out, (extra, out)
+            assert "hello from the host" in out, (extra, out)
+        net.ok("network", "create", "routes")
+        user_gw = json.loads(net.ok("network", "inspect", "routes"))[0]["IPAM"]["Config"][0]["Gateway"]
+        out = net.ok("run", "--rm", "--network", "routes", "busybox", "sh", "-c", probe)
+        assert f"default via {user_gw} dev eth0" in out and "hello from the host" in out, out
+        # Connected to a second network while running: the first network's route stays.
+        net.ok("run", "-d", "--name", "two", "busybox", "sleep", "100")
+        net.ok("network", "connect", "routes", "two")
+        out = net.ok("exec", "two", "sh", "-c", probe)
+        assert f"default via {gw} dev eth0" in out and "hello from the host" in out, out
+        net.ok("rm", "-f", "two")
+        net.ok("network", "rm", "routes")
+    finally:
+        listener.close()
+
+
+# A netavark that sets anchors up and fails every container's setup.
+FAILING_NETAVARK = """#!/bin/sh
+input=$(cat)
+case "$input" in
+  *berth-anchor-*) printf '%s' "$input" | exec {netavark} "$@" ;;
+esac
+echo '{{"error":"injected setup failure"}}'
+exit 1
+"""
+
+
+@pytest.fixture
+def failing_net(busybox_rootfs, tmp_path):
+    wrapper = tmp_path / "netavark"
+    wrapper.write_text(FAILING_NETAVARK.format(netavark=NETAVARK))
+    wrapper.chmod(0o755)
+    yield from network_daemon(busybox_rootfs, env={**os.environ, "BERTH_NETAVARK": str(wrapper)})
+
+
+def test_failed_setup_leaves_nothing(failing_net):
+    """The container's network is set up while the shim creates the container; a setup that
+    fails fails the start with netavark's message and leaves no namespace, veth or lease."""
+    net = failing_net
+    before = net.counts()
+    for args in (["--rm"], ["-d", "--name", "kept"]):
+        r = net.docker("run", *args, "busybox", "sleep", "5")
+        assert r.returncode != 0 and b"injected setup failure" in r.stderr, r.stderr
+    r = net.docker("start", "kept")
+    assert r.returncode != 0 and b"injected setup failure" in r.stderr, r.stderr
+    assert wait_counts(net, before) == before
+    out = net.ok("run", "--rm", "--network", "none", "busybox", "true")
+    assert out == ""
