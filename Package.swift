@@ -3,6 +3,12 @@
 // (shared/DESIGN.md); each target depends only on targets listed above it.
 import PackageDescription
 
+// Release executables linked at a fixed address (not PIE): a PIE with the Swift runtime linked
+// in statically carries 15k (shim) to 120k (berthd) relative relocations, which the loader applies
+// at every start, dirtying each page they touch. Non-PIE, those pages stay clean and shared
+// between all shims, and the CLI starts without the relocation pass.
+let noPIE: [LinkerSetting] = [.unsafeFlags(["-Xclang-linker", "-no-pie"], .when(configuration: .release))]
+
 let package = Package(
     name: "Berth",
     platforms: [.macOS(.v14)],
@@ -67,12 +73,12 @@ let package = Package(
         .target(name: "BerthCLI", dependencies: ["BerthClient", "BerthAPIModels"]),
 
         .executableTarget(name: "berth-runtime", dependencies: ["BerthRuntime"]),
-        .executableTarget(name: "berth-shim", dependencies: ["BerthRuntime"]),
+        .executableTarget(name: "berth-shim", dependencies: ["BerthRuntime"], linkerSettings: noPIE),
         // Statically linked: berthd bind-mounts it into `--init` containers, whose rootfs has
         // no Swift runtime.
         .executableTarget(name: "berth-init", linkerSettings: [.unsafeFlags(["-static-executable"])]),
-        .executableTarget(name: "berthd", dependencies: ["BerthAPI", "BerthCLI", "BerthNetwork"]),
-        .executableTarget(name: "berth", dependencies: ["BerthCLI"]),
+        .executableTarget(name: "berthd", dependencies: ["BerthAPI", "BerthCLI", "BerthNetwork"], linkerSettings: noPIE),
+        .executableTarget(name: "berth", dependencies: ["BerthCLI"], linkerSettings: noPIE),
         // BerthJSON against Foundation's coders; prints timings (not part of the tests).
         .executableTarget(name: "berth-json-bench", dependencies: ["BerthJSON", "BerthOCI", "BerthRuntime"],
                           path: "bench/json"),
