@@ -86,6 +86,13 @@ import Testing
         #expect(JSONValue.array([.string("")]).serializedBytes() == Array(#"[""]"#.utf8))
     }
 
+    @Test func parsesStringsWithAndWithoutEscapes() throws {
+        #expect(try JSONValue.parse(#"["plain é", "ab\ncd\u00e9", "", "x\\"]"#)
+            == .array([.string("plain é"), .string("ab\ncdé"), .string(""), .string("x\\")]))
+        #expect(throws: JSONParseError.self) { try JSONValue.parse("\"abc") }
+        #expect(throws: JSONParseError.self) { try JSONValue.parse("\"ab\\") }
+    }
+
     @Test func prettyPrintsLikeGo() throws {
         let value = try JSONValue.parse(#"{"a":[1,2],"b":{},"c":[]}"#)
         #expect(value.serialized(indent: "    ") == "{\n    \"a\": [\n        1,\n        2\n    ],\n    \"b\": {},\n    \"c\": []\n}")
