@@ -8,7 +8,7 @@ import Foundation
 /// Docker's Go structs do, and map keys sorted, as Go sorts them.
 public enum WireJSON {
     public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        Array(try JSONValueEncoder.encode(value).serialized().utf8)
+        try JSONValueEncoder.encode(value).serializedBytes()
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {

@@ -82,7 +82,8 @@ extension Engine {
             health.failingStreak = 0
             c.state.health = health
         }
-        try? save(c)
+        // A --rm container is removed after a crash anyway: no fsync on `run --rm`'s path.
+        try? save(c, durable: c.hostConfig.autoRemove != true)
         publish(c, "start")
         startHealthMonitor(id)
     }

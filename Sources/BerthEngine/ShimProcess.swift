@@ -66,13 +66,26 @@ struct ShimProcess {
         do {
             try FD.writeAll(fd, try OCIJSON.encode(request) + [10])
             var line: [UInt8] = []
-            var byte: UInt8 = 0
-            while true {
-                let n = read(fd, &byte, 1)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { throw BerthError("berth-shim closed the connection") }
-                if byte == 10 { break }
-                line.append(byte)
+            if keepOpen {
+                // Byte by byte: what follows the answer is the attach stream, not ours to read.
+                var byte: UInt8 = 0
+                while true {
+                    let n = read(fd, &byte, 1)
+                    if n < 0 && errno == EINTR { continue }
+                    if n <= 0 { throw BerthError("berth-shim closed the connection") }
+                    if byte == 10 { break }
+                    line.append(byte)
+                }
+            } else {
+                // One answer per connection: read it in one go.
+                var buf = [UInt8](repeating: 0, count: 4096)
+                while true {
+                    let n = read(fd, &buf, buf.count)
+                    if n < 0 && errno == EINTR { continue }
+                    if n <= 0 { throw BerthError("berth-shim closed the connection") }
+                    if let nl = buf[0..<n].firstIndex(of: 10) { line += buf[0..<nl]; break }
+                    line += buf[0..<n]
+                }
             }
             let status = try OCIJSON.decode(ShimStatus.self, from: line)
             if keepOpen { return (status, fd) }

@@ -82,9 +82,12 @@ public struct Cgroup: Sendable {
     private static let v1MountTable: [String: String] = readV1Mounts()
 
     private static func readV1Mounts() -> [String: String] {
-        guard let info = try? Files.readString("/proc/self/mountinfo") else { return [:] }
+        guard let info = try? Files.read("/proc/self/mountinfo") else { return [:] }
         var out: [String: String] = [:]
-        for line in info.split(separator: "\n") {
+        // Only cgroup lines become Strings: with hundreds of containers running, mountinfo is
+        // mostly their overlay mounts with long option strings, and each shim reads it.
+        for raw in info.split(separator: 10) where contains(raw, cgroupMarker) {
+            let line = String(decoding: raw, as: UTF8.self)
             let halves = line.split(separator: " - ", maxSplits: 1)
             guard halves.count == 2 else { continue }
             let left = halves[0].split(separator: " "), right = halves[1].split(separator: " ")
@@ -99,6 +102,23 @@ public struct Cgroup: Sendable {
             }
         }
         return out
+    }
+
+    private static let cgroupMarker = Array(" - cgroup ".utf8)
+
+    private static func contains(_ line: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard line.count >= needle.count else { return false }
+        var i = line.startIndex
+        let last = line.endIndex - needle.count
+        while i <= last {
+            if line[i] == needle[0] {
+                var j = 1
+                while j < needle.count && line[i + j] == needle[j] { j += 1 }
+                if j == needle.count { return true }
+            }
+            i += 1
+        }
+        return false
     }
 
     /// This process's cgroup per controller ("" for v2), from /proc/self/cgroup.

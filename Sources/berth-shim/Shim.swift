@@ -97,7 +97,9 @@ struct Shim {
         listener = try sys("listen", path: options.stateDir + "/shim.sock") {
             berth_unix_listen(options.stateDir + "/shim.sock", 16)
         }
-        try Files.writeAtomic(options.stateDir + "/shim.pid", Array("\(getpid())".utf8))
+        // Not fsync'd: the state dir is under /run (tmpfs on a normal host), and after a host
+        // crash no shim is left to find. A berthd crash keeps what is in the page cache.
+        try Files.writeAtomic(options.stateDir + "/shim.pid", Array("\(getpid())".utf8), durable: false)
         // Tell whoever started us that the socket is up.
         _ = try? FD.writeAll(ready, Array("ready \(initPID)\n".utf8))
         close(ready)
@@ -299,7 +301,8 @@ struct Shim {
         // runtime removes the cgroup.
         var status: Int32 = 0
         while waitpid(-1, &status, WNOHANG) > 0 {}
-        do { try Files.writeAtomic(exitPath, try OCIJSON.encode(exit)) } catch { Log.error("write \(exitPath): \(error)") }
+        // Not fsync'd either (see shim.pid): it only has to outlive berthd, not the host.
+        do { try Files.writeAtomic(exitPath, try OCIJSON.encode(exit), durable: false) } catch { Log.error("write \(exitPath): \(error)") }
         do { try runtime.delete(options.id, force: true) } catch { Log.error("delete: \(error)") }
         for fd in attached.keys { drop(fd) }
         for session in execs.values { drop(session.client) }

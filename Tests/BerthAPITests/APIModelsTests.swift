@@ -78,6 +78,21 @@ import Testing
         #expect(value.serialized() == #"{"b":1,"a":[true,false,null],"c":{"z":"x\ny","y":-1500},"d":"é😀"}"#)
     }
 
+    @Test func escapesStringsLikeGo() {
+        let value: JSONValue = ["k\"\\": .string("\"\\/\u{0}\u{1}\u{8}\u{9}\u{a}\u{d}\u{1b}\u{1f}\u{7f}é\u{2028}x\u{2029}😀\u{2027}")]
+        let expected = #"{"k\"\\":"\"\\/\u0000\u0001\u0008\t\n\r\u001b\u001f"# + "\u{7f}é" + #"\u2028x\u2029"# + "😀\u{2027}\"}"
+        #expect(value.serialized() == expected)
+        #expect(value.serializedBytes() == Array(expected.utf8))
+        #expect(JSONValue.array([.string("")]).serializedBytes() == Array(#"[""]"#.utf8))
+    }
+
+    @Test func parsesStringsWithAndWithoutEscapes() throws {
+        #expect(try JSONValue.parse(#"["plain é", "ab\ncd\u00e9", "", "x\\"]"#)
+            == .array([.string("plain é"), .string("ab\ncdé"), .string(""), .string("x\\")]))
+        #expect(throws: JSONParseError.self) { try JSONValue.parse("\"abc") }
+        #expect(throws: JSONParseError.self) { try JSONValue.parse("\"ab\\") }
+    }
+
     @Test func prettyPrintsLikeGo() throws {
         let value = try JSONValue.parse(#"{"a":[1,2],"b":{},"c":[]}"#)
         #expect(value.serialized(indent: "    ") == "{\n    \"a\": [\n        1,\n        2\n    ],\n    \"b\": {},\n    \"c\": []\n}")

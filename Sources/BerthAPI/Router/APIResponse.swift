@@ -33,7 +33,7 @@ public struct APIResponse: Sendable {
 
     /// A JSON value as it is, keeping its member order.
     public static func json(_ value: JSONValue, status: HTTPResponseStatus = .ok) -> APIResponse {
-        APIResponse(status: status, headers: ["Content-Type": "application/json"], body: .bytes(Array(value.serialized().utf8)))
+        APIResponse(status: status, headers: ["Content-Type": "application/json"], body: .bytes(value.serializedBytes()))
     }
 
     /// Plain text, as `/_ping` answers.

@@ -19,7 +19,7 @@ extension Router {
                 defer { cancel() }
                 if let since {
                     for e in past where e.timeNano >= since && e.timeNano <= (until ?? .max) && filter.matches(e) {
-                        try await w.write(Array(EventJSON.message(e).serialized().utf8) + [0x0A])
+                        try await w.write(EventJSON.message(e).serializedBytes() + [0x0A])
                     }
                 }
                 if let until {
@@ -32,7 +32,7 @@ extension Router {
                 }
                 for await e in live {
                     if let until, e.timeNano > until { return }
-                    if filter.matches(e) { try await w.write(Array(EventJSON.message(e).serialized().utf8) + [0x0A]) }
+                    if filter.matches(e) { try await w.write(EventJSON.message(e).serializedBytes() + [0x0A]) }
                 }
             }
         }

@@ -45,7 +45,14 @@ private func runPs(_ invocation: Invocation) throws -> Int32 {
         return 0
     }
     let now = Clock.now()
-    let rows = containers.map { ContainerRows.row($0, truncate: truncate, now: now) }
+    // The IMAGE column parses a reference: once per distinct image, not once per container.
+    var images: [String: String] = [:]
+    let rows = containers.map { c in
+        let key = (c["Image"]?.stringValue ?? "") + "\u{0}" + (c["ImageID"]?.stringValue ?? "")
+        let image = images[key] ?? ContainerRows.image(c, truncate: truncate)
+        images[key] = image
+        return ContainerRows.row(c, truncate: truncate, now: now, image: image)
+    }
     var table = ContainerRows.defaultTable
     if flags.bool("size") { table += "\t{{.Size}}" }
     invocation.out.write(try renderRows(rows, format: format, defaultTable: table, headers: ContainerRows.headers))

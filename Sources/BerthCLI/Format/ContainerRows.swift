@@ -14,7 +14,8 @@ enum ContainerRows {
     ]
 
     /// One row; the members are in Go's sorted order so `--format json` matches.
-    static func row(_ c: JSONValue, truncate: Bool, now: Double) -> JSONValue {
+    /// `image` is the IMAGE column when the caller already has it (see `image(_:truncate:)`).
+    static func row(_ c: JSONValue, truncate: Bool, now: Double, image knownImage: String? = nil) -> JSONValue {
         var row = JSONObject()
         let command = c["Command"]?.stringValue ?? ""
         row["Command"] = .string((truncate ? command.ellipsis(20) : command).goQuoted)
@@ -22,7 +23,7 @@ enum ContainerRows {
         row["CreatedAt"] = .string(Clock.goTimeString(created))
         let id = c["Id"]?.stringValue ?? ""
         row["ID"] = .string(truncate ? Names.truncateID(id) : id)
-        row["Image"] = .string(image(c, truncate: truncate))
+        row["Image"] = .string(knownImage ?? image(c, truncate: truncate))
         let labels = (c["Labels"]?.objectValue?.members ?? []).sorted { $0.key < $1.key }
         row["Labels"] = .string(labels.map { "\($0.key)=\($0.value.stringValue ?? "")" }.joined(separator: ","))
         let mounts = c["Mounts"]?.arrayValue ?? []

@@ -44,6 +44,8 @@ public struct OutputFormat: Sendable {
 
 extension String {
     func replacingAll(_ target: String, with replacement: String) -> String {
-        TemplateFunctions.splitString(self, target).joined(separator: replacement)
+        // Most texts lack even the target's first byte: skip the substring search.
+        if let first = target.utf8.first, !utf8.contains(first) { return self }
+        return TemplateFunctions.splitString(self, target).joined(separator: replacement)
     }
 }

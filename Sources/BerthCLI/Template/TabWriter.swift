@@ -22,15 +22,17 @@ public struct TabWriter: Sendable {
         }
         let trailingNewline = text.hasSuffix("\n")
         if trailingNewline { lines.removeLast() }
+        // Each cell's width once (counting Characters is slow; ASCII cells are the usual case).
+        let counts = lines.map { $0.map { cell in cell.utf8.allSatisfy { $0 < 0x80 } ? cell.utf8.count : cell.count } }
         var widths: [[Int]] = Array(repeating: [], count: lines.count)
-        layout(lines, column: 0, from: 0, to: lines.count, widths: &widths)
+        layout(counts, column: 0, from: 0, to: lines.count, widths: &widths)
         var out = ""
         for (i, cells) in lines.enumerated() {
             for (j, cell) in cells.enumerated() {
                 out += cell
                 if j < cells.count - 1 {
-                    let width = j < widths[i].count ? widths[i][j] : cell.count + padding
-                    out += String(repeating: " ", count: max(0, width - cell.count))
+                    let width = j < widths[i].count ? widths[i][j] : counts[i][j] + padding
+                    out += String(repeating: " ", count: max(0, width - counts[i][j]))
                 }
             }
             if i < lines.count - 1 || trailingNewline { out += "\n" }
@@ -40,14 +42,14 @@ public struct TabWriter: Sendable {
 
     /// Sets the width of `column` for each block of consecutive lines in `from..<to`
     /// that have a tab-terminated cell there, then recurses into the next column.
-    private func layout(_ lines: [[String]], column: Int, from: Int, to: Int, widths: inout [[Int]]) {
+    private func layout(_ lines: [[Int]], column: Int, from: Int, to: Int, widths: inout [[Int]]) {
         var line = from
         while line < to {
             guard column < lines[line].count - 1 else { line += 1; continue }
             let blockStart = line
             var width = minWidth
             while line < to, column < lines[line].count - 1 {
-                width = max(width, lines[line][column].count + padding)
+                width = max(width, lines[line][column] + padding)
                 line += 1
             }
             for i in blockStart..<line { widths[i].append(width) }
