@@ -59,7 +59,7 @@ extension NetworkManager {
         let path = runDir + "/netns/\(containerID)-\(sb.nonce)"
         do {
             if !Files.exists(path) { try Files.write(path, [], mode: 0o600) }
-            try FreshThread.newNetworkNamespace(at: path)
+            try NetworkNamespace.create(at: path)
             sb.netnsPath = path
             sb.active = true
             try save(sb)

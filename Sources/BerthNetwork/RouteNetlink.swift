@@ -36,17 +36,11 @@ enum RouteNetlink {
         if code != 0 { throw SyscallError(syscall: "RTM_NEWROUTE default via \(gateway)", path: netns, code: -code) }
     }
 
-    /// A `NETLINK_ROUTE` socket in the namespace at `path`: a netlink socket stays in the
-    /// namespace it was made in, so a fresh thread joins the namespace, makes it and ends.
+    /// A `NETLINK_ROUTE` socket in the namespace at `path` (a netlink socket stays in the
+    /// namespace it was made in).
     static func socket(in path: String) throws -> Int32 {
-        let nsfd = try FD.open(path, O_RDONLY)
-        defer { close(nsfd) }
-        return try FreshThread.run(path) { () throws(SyscallError) -> Int32 in
-            _ = try sys("setns", path: path) { berth_setns(nsfd, Int32(BERTH_CLONE_NEWNET)) }
-            return try sys("socket", path: "AF_NETLINK") {
-                Glibc.socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0 /* NETLINK_ROUTE */)
-            }
-        }
+        try NetworkNamespace.socket(in: path, domain: AF_NETLINK,
+                               type: Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), protocol: 0 /* NETLINK_ROUTE */)
     }
 
     private static func le16(_ v: UInt16) -> [UInt8] { [UInt8(v & 0xff), UInt8(v >> 8)] }

@@ -255,3 +255,54 @@ int berth_if_up(const char *name) {
     int e = errno; close(s); errno = e;
     return rc;
 }
+
+#include <pthread.h>
+#include <sys/socket.h>
+
+struct berth_netns_job {
+    const char *path;
+    int nsfd, domain, type, protocol;
+    int result, error;
+    const char *failed;
+};
+
+static void *berth_netns_create_thread(void *arg) {
+    struct berth_netns_job *job = arg;
+    if (unshare(CLONE_NEWNET) != 0) { job->failed = "unshare"; job->error = errno; return NULL; }
+    if (mount("/proc/thread-self/ns/net", job->path, NULL, MS_BIND, NULL) != 0) {
+        job->failed = "mount"; job->error = errno; return NULL;
+    }
+    job->result = 0;
+    return NULL;
+}
+
+static void *berth_netns_socket_thread(void *arg) {
+    struct berth_netns_job *job = arg;
+    if (setns(job->nsfd, CLONE_NEWNET) != 0) { job->failed = "setns"; job->error = errno; return NULL; }
+    int fd = socket(job->domain, job->type, job->protocol);
+    if (fd < 0) { job->failed = "socket"; job->error = errno; return NULL; }
+    job->result = fd;
+    return NULL;
+}
+
+static int berth_netns_run(void *(*body)(void *), struct berth_netns_job *job, const char **failed) {
+    pthread_t thread;
+    job->result = -1;
+    job->error = 0;
+    job->failed = NULL;
+    int rc = pthread_create(&thread, NULL, body, job);
+    if (rc != 0) { *failed = "pthread_create"; errno = rc; return -1; }
+    pthread_join(thread, NULL);
+    if (job->result < 0) { *failed = job->failed; errno = job->error; }
+    return job->result;
+}
+
+int berth_netns_create_at(const char *path, const char **failed) {
+    struct berth_netns_job job = { .path = path };
+    return berth_netns_run(berth_netns_create_thread, &job, failed);
+}
+
+int berth_netns_socket(int nsfd, int domain, int type, int protocol, const char **failed) {
+    struct berth_netns_job job = { .nsfd = nsfd, .domain = domain, .type = type, .protocol = protocol };
+    return berth_netns_run(berth_netns_socket_thread, &job, failed);
+}

@@ -111,4 +111,17 @@ int berth_seccomp_export(scmp_filter_ctx ctx, uint8_t **out, size_t *len);
 /// `seccomp_load` does. Returns 0, or -1 with errno.
 int berth_seccomp_load_bpf(const uint8_t *program, size_t len, unsigned int flags);
 
+
+/// Network namespace work for the multi-threaded berthd, each on a short-lived thread of its
+/// own (a thread that unshares or joins a network namespace stays in it; the thread ends, so
+/// berthd's own threads never move). Both return 0 or a result >= 0, or -1 with errno and
+/// `*failed` naming the step that failed ("unshare", "mount", "setns", "socket").
+///
+/// A new network namespace, bind-mounted on `path` (an existing empty file), as
+/// `ip netns add` makes one.
+int berth_netns_create_at(const char *path, const char **failed);
+/// A socket made inside the network namespace `nsfd` refers to (sockets stay in the namespace
+/// they were made in); returns its descriptor.
+int berth_netns_socket(int nsfd, int domain, int type, int protocol, const char **failed);
+
 #endif
