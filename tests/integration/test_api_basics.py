@@ -94,7 +94,7 @@ def test_docker_info(daemon):
 
 
 def test_docker_unknown_route_is_page_not_found(daemon):
-    result = docker(daemon, "system", "df")
+    result = docker(daemon, "plugin", "ls")
     assert result.returncode != 0
     assert "page not found" in result.stderr
 

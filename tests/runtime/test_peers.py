@@ -5,6 +5,7 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import tarfile
 import time
 import uuid
@@ -38,8 +39,11 @@ def podman(rootfs, runtime_bin, tmp_path_factory):
 
 
 def prun(podman, *args, timeout=90):
+    # conmon writes a file named `oom` into its working directory when the container is
+    # OOM-killed: run podman from a scratch directory, not the checkout.
     _, run = podman
-    return subprocess.run(run + list(args), capture_output=True, text=True, timeout=timeout)
+    with tempfile.TemporaryDirectory(prefix="berth-podman-cwd-") as cwd:
+        return subprocess.run(run + list(args), capture_output=True, text=True, timeout=timeout, cwd=cwd)
 
 
 def test_podman_echo(podman):
