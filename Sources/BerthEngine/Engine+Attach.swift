@@ -33,7 +33,7 @@ extension Engine {
                 connected.finish()
             }
         }
-        return PendingAttach(stream: stream)
+        return PendingAttach(stream: stream, connected: c.state.running)
     }
 
     /// `POST /containers/{id}/resize`.
@@ -50,6 +50,8 @@ extension Engine {
 /// An attach to the shim, made now or at the container's start.
 public struct PendingAttach: Sendable {
     let stream: AsyncStream<Int32?>
+    /// True when the container was running: the connection is made already.
+    public let connected: Bool
 
     /// The shim connection, once there is one; nil if the container did not start.
     public func connection() async -> Int32? {

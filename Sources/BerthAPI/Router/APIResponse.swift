@@ -12,8 +12,10 @@ public struct APIResponse: Sendable {
         case stream(@Sendable (BodyWriter) async throws -> Void)
         /// The connection leaves HTTP: the server answers `101 UPGRADED` (or `200 OK` to a
         /// client that did not ask to upgrade) with this content type, then hands the raw
-        /// connection to the closure and closes it when the closure returns.
-        case hijack(contentType: String, @Sendable (HijackedConnection) async throws -> Void)
+        /// connection to the closure and closes it when the closure returns. With
+        /// `headFirst` the closure starts only once the client has read the head (see
+        /// `PeerDrain`): for streams that may have bytes ready at once.
+        case hijack(contentType: String, headFirst: Bool, @Sendable (HijackedConnection) async throws -> Void)
     }
 
     public var status: HTTPResponseStatus
@@ -53,12 +55,14 @@ public struct APIResponse: Sendable {
     }
 
     /// A hijacked connection; `contentType` is `application/vnd.docker.raw-stream` for a
-    /// TTY and `application/vnd.docker.multiplexed-stream` otherwise.
+    /// TTY and `application/vnd.docker.multiplexed-stream` otherwise. `headFirst: false`
+    /// saves the wait for the client to read the head where nothing can be sent before the
+    /// client's next request (an attach before start).
     public static func hijack(
-        contentType: String = "application/vnd.docker.raw-stream",
+        contentType: String = "application/vnd.docker.raw-stream", headFirst: Bool = true,
         _ run: @escaping @Sendable (HijackedConnection) async throws -> Void
     ) -> APIResponse {
-        APIResponse(status: .switchingProtocols, body: .hijack(contentType: contentType, run))
+        APIResponse(status: .switchingProtocols, body: .hijack(contentType: contentType, headFirst: headFirst, run))
     }
 }
 

@@ -166,7 +166,8 @@ extension Router {
             // The attach is registered before the 101 goes out: the client sends start only
             // after it, and the shim connection is made at start, before the container runs.
             let pending = try await engine.attach(c.id, stdin: stdin, stdout: stdout, stderr: stderr)
-            return .hijack(contentType: type) { conn in
+            // Output can be ready at once only if the container is running already.
+            return .hijack(contentType: type, headFirst: pending.connected) { conn in
                 guard let fd = await pending.connection() else {
                     await conn.closeOutput()
                     return

@@ -104,8 +104,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         Task {
             let response = await router.respond(to: request)
             log.debug("\(request.method) \(request.uri) \(response.status.code)")
-            if case .hijack(let contentType, let run) = response.body {
-                loop.execute { bound.value.hijack(request, response, contentType: contentType, run: run) }
+            if case .hijack(let contentType, let headFirst, let run) = response.body {
+                loop.execute { bound.value.hijack(request, response, contentType: contentType, headFirst: headFirst, run: run) }
                 return
             }
             let reusable = await ResponseWriter.write(response, for: request, keepAlive: keepAlive, to: channel, log: log)
@@ -175,7 +175,7 @@ extension HTTPConnectionHandler {
     /// (which hands it any bytes it already read past the request), the HTTP handlers
     /// come out, the head goes out as raw bytes, and the route's closure gets the stream.
     private func hijack(
-        _ request: APIRequest, _ response: APIResponse, contentType: String,
+        _ request: APIRequest, _ response: APIResponse, contentType: String, headFirst: Bool,
         run: @escaping @Sendable (HijackedConnection) async throws -> Void
     ) {
         guard let context else { return }
@@ -200,7 +200,7 @@ extension HTTPConnectionHandler {
         let log = self.log
         Task {
             // The stream starts once the client has read the head (see PeerDrain).
-            if (try? await headSent.get()) != nil { await PeerDrain.wait(channel) }
+            if (try? await headSent.get()) != nil, headFirst { await PeerDrain.wait(channel) }
             do { try await run(connection) } catch { log.debug("hijacked \(request.uri): \(error)") }
             try? await channel.close().get()
         }
