@@ -110,6 +110,11 @@ extension Engine {
                                                                 exitedAt: WallClock.rfc3339Nano()))
             }
         }
+        // A copy reading or writing the stopped container's layers through a temporary
+        // overlay: its upper directory must not go away underneath it.
+        if ContainerRoot.inUse(c.id) {
+            throw EngineError.conflict("container \(c.id) is busy: a copy into or out of its file system is in progress")
+        }
         if containers[c.id] != nil { try removeNow(c.id, volumes: volumes) }
     }
 

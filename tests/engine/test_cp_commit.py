@@ -371,3 +371,28 @@ def test_symlinks_in_a_running_container_resolve_inside_it(berthd, docker, tmp_p
     # HEAD reports the link and where it leads, inside the container.
     s = json.loads(base64.b64decode(berthd.request("HEAD", "/containers/cplinks/archive?path=/rel").headers["x-docker-container-path-stat"]))
     assert s["mode"] & (1 << 27) and s["linkTarget"] == "/etc", s
+
+
+def test_a_copy_out_of_a_stopped_container_holds_off_start_and_rm(berthd, docker):  # noqa: F811
+    """While a copy reads a stopped container through its temporary overlay, neither start
+    nor rm may touch the layers under it; both work again once the copy is over."""
+    import socket
+    import time
+    r = docker("run", "--name", "cp-busy", "busybox", "sh", "-c", "head -c 33554432 /dev/zero > /big")
+    assert r.returncode == 0, r.stderr
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        s.connect(str(berthd.socket))
+        s.sendall(b"GET /containers/cp-busy/archive?path=/big HTTP/1.1\r\nHost: berth\r\n\r\n")
+        assert b" 200 " in s.recv(4096).split(b"\r\n")[0]
+        # 32 MiB do not fit in the socket's buffers: the copy is still going.
+        for args in (["rm", "cp-busy"], ["start", "cp-busy"]):
+            r = docker(*args)
+            assert r.returncode != 0 and b"a copy into or out of its file system is in progress" in r.stderr, (args, r.stderr)
+    finally:
+        s.close()
+    deadline = time.monotonic() + 20
+    while docker("rm", "cp-busy").returncode != 0:
+        assert time.monotonic() < deadline, "rm still refused after the copy's client went away"
+        time.sleep(0.2)
+    assert find_mounts_under(str(berthd.data_root)) == []
