@@ -42,27 +42,28 @@ func confirm(_ warning: String, invocation: Invocation) -> Bool {
 
 /// `POST /containers/prune`: the bytes reclaimed and Docker's report text.
 func pruneContainers(_ invocation: Invocation, filters: [(String, String)]) throws -> (Int64, String) {
-    let r = try invocation.client().call(ClientRequest("POST", "/containers/prune", query: filters))
-    let body = try WireJSON.decode(JSONValue.self, from: r.body)
-    let ids = (body["ContainersDeleted"]?.arrayValue ?? []).compactMap(\.stringValue)
-    guard !ids.isEmpty else { return (0, "") }
-    return (body["SpaceReclaimed"]?.intValue ?? 0, "Deleted Containers:\n" + ids.map { $0 + "\n" }.joined())
+    try pruneReport(invocation, "/containers/prune", filters: filters, list: "ContainersDeleted", heading: "Deleted Containers:")
 }
 
-/// `POST /networks/prune`: Docker's report text.
+/// `POST /networks/prune`: Docker's report text (networks reclaim no space).
 func pruneNetworks(_ invocation: Invocation, filters: [(String, String)]) throws -> String {
-    let r = try invocation.client().call(ClientRequest("POST", "/networks/prune", query: filters))
-    let names = (try WireJSON.decode(JSONValue.self, from: r.body)["NetworksDeleted"]?.arrayValue ?? []).compactMap(\.stringValue)
-    return names.isEmpty ? "" : "Deleted Networks:\n" + names.map { $0 + "\n" }.joined()
+    try pruneReport(invocation, "/networks/prune", filters: filters, list: "NetworksDeleted", heading: "Deleted Networks:").1
 }
 
 /// `POST /volumes/prune`: the bytes reclaimed and Docker's report text.
 func pruneVolumes(_ invocation: Invocation, filters: [(String, String)]) throws -> (Int64, String) {
-    let r = try invocation.client().call(ClientRequest("POST", "/volumes/prune", query: filters))
+    try pruneReport(invocation, "/volumes/prune", filters: filters, list: "VolumesDeleted", heading: "Deleted Volumes:")
+}
+
+/// A prune whose answer lists names under `list`: the bytes reclaimed, and `heading` with one
+/// name a line, or nothing when none went.
+private func pruneReport(_ invocation: Invocation, _ path: String, filters: [(String, String)], list: String,
+                         heading: String) throws -> (Int64, String) {
+    let r = try invocation.client().call(ClientRequest("POST", path, query: filters))
     let body = try WireJSON.decode(JSONValue.self, from: r.body)
-    let names = (body["VolumesDeleted"]?.arrayValue ?? []).compactMap(\.stringValue)
+    let names = (body[list]?.arrayValue ?? []).compactMap(\.stringValue)
     guard !names.isEmpty else { return (0, "") }
-    return (body["SpaceReclaimed"]?.intValue ?? 0, "Deleted Volumes:\n" + names.map { $0 + "\n" }.joined())
+    return (body["SpaceReclaimed"]?.intValue ?? 0, heading + "\n" + names.map { $0 + "\n" }.joined())
 }
 
 /// `POST /images/prune`: the bytes reclaimed and Docker's report text (`untagged:` and

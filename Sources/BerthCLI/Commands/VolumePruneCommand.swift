@@ -21,20 +21,14 @@ extension Command {
                     }
                     filters.append("all=true")
                 }
-                if !flags.bool("force") {
-                    let what = flags.bool("all") ? "all local volumes" : "anonymous local volumes"
-                    invocation.out.write("WARNING! This will remove \(what) not used by at least one container.\n"
-                                         + "Are you sure you want to continue? [y/N] ")
-                    let answer = (readLine() ?? "").trimmingCharacters(in: " ").lowercased()
-                    guard answer == "y" || answer == "yes" else { return 0 }
+                let what = flags.bool("all") ? "all local volumes" : "anonymous local volumes"
+                guard flags.bool("force")
+                        || confirm("WARNING! This will remove \(what) not used by at least one container.", invocation: invocation) else {
+                    return 0
                 }
-                let report = try invocation.client().call(ClientRequest("POST", "/volumes/prune", query: try Filters.parse(filters))).json()
-                let deleted = (report["VolumesDeleted"]?.arrayValue ?? []).compactMap(\.stringValue)
-                if !deleted.isEmpty {
-                    invocation.out.line("Deleted Volumes:\n" + deleted.map { $0 + "\n" }.joined())
-                }
-                let reclaimed = Double(report["SpaceReclaimed"]?.intValue ?? 0)
-                invocation.out.line("Total reclaimed space: " + HumanUnits.size(reclaimed))
+                let (bytes, deleted) = try pruneVolumes(invocation, filters: try Filters.parse(filters))
+                if !deleted.isEmpty { invocation.out.line(deleted) }
+                invocation.out.line("Total reclaimed space: " + HumanUnits.size(Double(bytes)))
                 return 0
             })
         command.id = "volume prune"
