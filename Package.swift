@@ -24,7 +24,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
-        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
@@ -38,21 +37,23 @@ let package = Package(
         // JSON and Codable without Foundation, so the runtime and the shim stay small.
         .target(name: "BerthJSON"),
         .target(name: "BerthOCI", dependencies: ["BerthJSON"]),
+        // Nettle (nettle-dev): the sha256 of blobs and layers.
+        .systemLibrary(name: "CNettle", pkgConfig: "nettle"),
+        .target(name: "BerthDigest", dependencies: ["BerthOCI", "CNettle"]),
         .target(name: "BerthRuntime", dependencies: ["BerthSystem", "BerthOCI", "BerthJSON", "CBerth"]),
         .target(
             name: "BerthImage",
-            dependencies: ["BerthSystem", "BerthOCI", "CBerth", "CArchive", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["BerthSystem", "BerthOCI", "BerthDigest", "CBerth", "CArchive"]
         ),
         // Distribution API v2 / OCI registry client. Knows no store: it hands out streams and
         // the engine joins them to BerthImage.
         .target(
             name: "BerthRegistry",
             dependencies: [
-                "BerthOCI",
+                "BerthOCI", "BerthDigest",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Networks and endpoints: IPAM, published ports, netavark + aardvark-dns runs.
@@ -91,7 +92,7 @@ let package = Package(
         .testTarget(name: "BerthJSONTests", dependencies: ["BerthJSON", "BerthOCI"]),
         .testTarget(name: "BerthOCITests", dependencies: ["BerthOCI"]),
         .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime", "BerthOCI"]),
-        .testTarget(name: "BerthImageTests", dependencies: ["BerthImage", "BerthOCI", "BerthSystem", "CBerth", "CArchive"]),
+        .testTarget(name: "BerthImageTests", dependencies: ["BerthImage", "BerthDigest", "BerthOCI", "BerthSystem", "CBerth", "CArchive"]),
         .testTarget(
             name: "BerthRegistryTests",
             dependencies: ["BerthRegistry", "BerthImage", "BerthOCI", "BerthSystem"],

@@ -2,7 +2,7 @@
 # Install the Debian packages Berth needs. Idempotent: installs only what is missing,
 # runs `apt-get update` only when something is missing, and never leaves a daemon running.
 #
-#   scripts/deps.sh            build and run: libseccomp, libarchive, busybox-static, toolchain helpers,
+#   scripts/deps.sh            build and run: libseccomp, libarchive, nettle, busybox-static, toolchain helpers,
 #                                netavark + aardvark-dns + iptables + iproute2 (container networks), curl
 #   scripts/deps.sh --test     + the peers tests use: runc, crun, podman, containerd, skopeo,
 #                                docker-registry, docker.io (a reference dockerd 20.10), htpasswd,
@@ -26,7 +26,7 @@ done
 
 # Build and run. The last group is what the Swift toolchain in /opt/swift links against.
 build_pkgs=(
-  libseccomp-dev libarchive-dev busybox-static
+  libseccomp-dev libarchive-dev nettle-dev busybox-static
   pkg-config zlib1g-dev libsqlite3-dev make git gcc libc6-dev binutils
   libstdc++-12-dev libgcc-12-dev libxml2-dev uuid-dev libncurses-dev libpython3-dev tzdata
   netavark aardvark-dns iptables iproute2 curl

@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import BerthOCI
-import Crypto
+import BerthDigest
 import NIOCore
 import NIOHTTP1
 
@@ -139,7 +139,7 @@ public struct DigestVerifier {
     /// The size it must have, if known.
     public let size: Int64?
     private let what: String
-    private var hash = SHA256()
+    private var hash = SHA256Hasher()
     /// Bytes seen so far.
     public private(set) var count: Int64 = 0
 
@@ -154,7 +154,7 @@ public struct DigestVerifier {
         if let size, count > size {
             throw RegistryError(.digestMismatch, "\(what) size mismatch for digest \(expected): more than \(size) bytes received")
         }
-        hash.update(bufferPointer: buffer)
+        hash.update(buffer)
     }
 
     /// Adds bytes.
@@ -168,21 +168,9 @@ public struct DigestVerifier {
         guard expected.algorithm == "sha256" else {
             throw RegistryError(.unsupported, "unsupported digest algorithm \(expected.algorithm)")
         }
-        let actual = BerthOCI.Digest(sha256Hex: hexString(hash.finalize()))
+        let actual = hash.finalize()
         guard actual == expected else {
             throw RegistryError(.digestMismatch, "\(what) verification failed for digest \(expected): content has digest \(actual)")
         }
     }
-}
-
-func hexString<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
-    let digits = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0xf)]) }
-    return String(decoding: out, as: UTF8.self)
-}
-
-extension BerthOCI.Digest {
-    /// sha256 of `bytes`.
-    static func sha256(_ bytes: [UInt8]) -> BerthOCI.Digest { BerthOCI.Digest(sha256Hex: hexString(SHA256.hash(data: bytes))) }
 }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import BerthDigest
 import BerthOCI
 import NIOCore
 import NIOHTTP1
@@ -121,7 +122,7 @@ extension RegistryRepository {
     /// the registry reports (`Docker-Content-Digest`), which must be the bytes' sha256.
     @discardableResult
     public func putManifest(_ bytes: [UInt8], mediaType: String, reference tagOrDigest: String) async throws -> Digest {
-        let computed = Digest.sha256(bytes)
+        let computed = Digest.sha256(of: bytes)
         let response = try await send(.init(.PUT, apiBase + "/manifests/" + tagOrDigest,
                                             headers: ["Content-Type": mediaType], body: .bytes(bytes)), push: true)
         try await client.expect(response, [201, 200], method: "PUT")

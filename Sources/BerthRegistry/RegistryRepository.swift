@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import BerthDigest
 import BerthOCI
 import NIOCore
 import NIOHTTP1
@@ -75,7 +76,7 @@ public struct RegistryRepository: Sendable {
             throw e.forPull(of: reference(tagOrDigest))
         }
         let bytes = try await client.collect(response, limit: Self.manifestSizeLimit, what: "manifest \(display(tagOrDigest))")
-        let digest = Digest.sha256(bytes)
+        let digest = Digest.sha256(of: bytes)
         if let wanted = try? Digest(parsing: tagOrDigest), wanted != digest {
             throw RegistryError(.digestMismatch, "manifest verification failed for digest \(wanted)")
         }
