@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import BerthJSON
 
 /// JSON coding for the Engine API's wire types. Members go out in declaration order, as
 /// Docker's Go structs do, and map keys sorted, as Go sorts them.
@@ -12,6 +8,11 @@ public enum WireJSON {
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        try JSONDecoder().decode(type, from: Data(bytes))
+        try BerthJSONDecoder().decode(type, from: bytes)
+    }
+
+    /// A value already parsed (a member of a bigger document) into `type`.
+    public static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws -> T {
+        try decode(type, from: value.serializedBytes())
     }
 }
