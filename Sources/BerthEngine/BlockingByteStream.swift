@@ -1,3 +1,4 @@
+import BerthSystem
 import Dispatch
 import Synchronization
 

@@ -1,5 +1,6 @@
 import BerthAPIModels
 import BerthImage
+import BerthSystem
 
 extension Engine {
     /// `GET /containers/{id}/changes`: what the container changed in its image's file

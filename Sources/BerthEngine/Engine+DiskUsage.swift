@@ -1,6 +1,7 @@
 import BerthAPIModels
 import BerthImage
 import BerthOCI
+import BerthSystem
 
 /// `GET /system/df`'s numbers, computed by the engine.
 public struct DiskUsage: Sendable {

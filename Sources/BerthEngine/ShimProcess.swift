@@ -106,23 +106,3 @@ struct ShimProcess {
     /// Whether the shim answers on its socket.
     var isAlive: Bool { (try? request(ShimRequest(op: "state"))) != nil }
 }
-
-/// Plain threads for blocking waits, so they never occupy Swift's small cooperative pool.
-enum Threads {
-    final class Box { let body: () -> Void; init(_ body: @escaping () -> Void) { self.body = body } }
-
-    static func detach(_ body: @escaping () -> Void) {
-        let box = Unmanaged.passRetained(Box(body)).toOpaque()
-        var thread = pthread_t()
-        var attr = pthread_attr_t()
-        pthread_attr_init(&attr)
-        pthread_attr_setstacksize(&attr, 256 * 1024)
-        pthread_attr_setdetachstate(&attr, Int32(PTHREAD_CREATE_DETACHED))
-        pthread_create(&thread, &attr, { raw in
-            let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
-            box.body()
-            return nil
-        }, box)
-        pthread_attr_destroy(&attr)
-    }
-}
