@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 PREFIX ?= /usr/local
 RELEASE_FLAGS := -c release --static-swift-stdlib
-BINARIES := berth berthd berth-shim berth-runtime berth-init berth-archive
+BINARIES := berth berthd berth-shim berth-runtime berth-init berth-archive berth-fetch
 
 .PHONY: help deps build release install quickstart test unit integration bench check check-fork clean
 

@@ -7,8 +7,8 @@ import PackageDescription
 // in statically carries about 15k relative relocations, which the loader applies at every start,
 // dirtying each page they touch. Non-PIE, those pages stay clean and shared between all shims
 // (PSS 1130 -> 835 KiB with 60 containers). berthd and berth stay PIE: berthd runs as root and
-// parses what clients, registries and archives send it, so its code keeps its random address
-// (non-PIE would save it about 4 MiB of RSS).
+// parses what clients and archives send it, so its code keeps its random address (non-PIE
+// would save it the 0.7 MiB of pages its relocations dirty).
 let noPIE: [LinkerSetting] = [.unsafeFlags(["-Xclang-linker", "-no-pie"], .when(configuration: .release))]
 
 let package = Package(
@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "berth-runtime", targets: ["berth-runtime"]),
         .executable(name: "berth-init", targets: ["berth-init"]),
         .executable(name: "berth-archive", targets: ["berth-archive"]),
+        .executable(name: "berth-fetch", targets: ["berth-fetch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -46,7 +47,7 @@ let package = Package(
             dependencies: ["BerthSystem", "BerthOCI", "BerthDigest", "CBerth", "CArchive"]
         ),
         // Distribution API v2 / OCI registry client. Knows no store: it hands out streams and
-        // the engine joins them to BerthImage.
+        // BerthFetch joins them to BerthImage.
         .target(
             name: "BerthRegistry",
             dependencies: [
@@ -61,8 +62,7 @@ let package = Package(
         .target(name: "BerthAPIModels", dependencies: ["BerthOCI", "BerthJSON"]),
         .target(
             name: "BerthEngine",
-            dependencies: ["BerthRuntime", "BerthImage", "BerthRegistry", "BerthNetwork", "BerthOCI", "BerthSystem",
-                           "BerthAPIModels", "CBerth"]
+            dependencies: ["BerthRuntime", "BerthImage", "BerthNetwork", "BerthOCI", "BerthSystem", "BerthAPIModels", "CBerth"]
         ),
         .target(
             name: "BerthAPI",
@@ -73,6 +73,9 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // Pull, push, login and search: the registry client joined to the stores. It runs in
+        // `berth-fetch`, never in berthd, so the daemon links no HTTP/TLS client.
+        .target(name: "BerthFetch", dependencies: ["BerthRegistry", "BerthImage", "BerthAPIModels", "BerthOCI", "BerthSystem"]),
         .target(name: "BerthClient", dependencies: ["BerthAPIModels", "BerthSystem"]),
         .target(name: "BerthCLI", dependencies: ["BerthClient", "BerthAPIModels"]),
 
@@ -85,6 +88,8 @@ let package = Package(
         .executableTarget(name: "berth", dependencies: ["BerthCLI"]),
         // `berth cp`'s local tar work, apart so that `berth` does not load libarchive.
         .executableTarget(name: "berth-archive", dependencies: ["BerthImage"]),
+        // berthd's registry work (pull, push, login, search, import from a URL), one process each.
+        .executableTarget(name: "berth-fetch", dependencies: ["BerthFetch", "BerthAPIModels", "BerthSystem"]),
         // BerthJSON against Foundation's coders; prints timings (not part of the tests).
         .executableTarget(name: "berth-json-bench", dependencies: ["BerthJSON", "BerthOCI", "BerthRuntime"],
                           path: "bench/json"),

@@ -4,44 +4,61 @@ import Glibc
 import BerthAPIModels
 import BerthImage
 import BerthOCI
-import BerthRegistry
 import BerthSystem
 
 /// A pull whose manifest is resolved; `run` fetches and records the image.
 public struct PendingPull: Sendable {
-    let pull: ImagePull
-    let manifest: PulledManifest
+    let fetch: FetchProcess
+    let reference: Reference
+    let engine: Engine
+    let emit: @Sendable (JSONValue) -> Void
 
-    /// Fetches, unpacks and records the image, sending progress; returns the image ID.
+    /// Fetches and unpacks (in berth-fetch), then records the image; returns its ID.
     public func run() async throws -> Digest {
-        do { return try await pull.run(manifest) } catch { throw Engine.engineError(error) }
+        let done = try await fetch.finish(emit: emit)
+        let result: PullResult
+        do { result = try WireJSON.decode(PullResult.self, from: done) } catch {
+            throw EngineError.internalError("berth-fetch: unreadable pull result: \(error)")
+        }
+        return try await engine.recordPull(result, reference: reference, emit: emit)
     }
 }
 
 /// A push whose image and manifest are found locally; `run` uploads.
 public struct PendingPush: Sendable {
-    let push: ImagePush
+    let request: FetchRequest
+    let reference: Reference
+    let engine: Engine
+    let emit: @Sendable (JSONValue) -> Void
 
-    /// Uploads the blobs and the manifest, sending progress.
+    /// Uploads the blobs and the manifest (in berth-fetch), sending progress, then tags the
+    /// image with the digest the registry has it under.
     public func run() async throws {
-        do { try await push.run() } catch { throw Engine.engineError(error) }
+        let done = try await FetchProcess.start(request).finish(emit: emit)
+        guard let result = try? WireJSON.decode(PushResult.self, from: done) else {
+            throw EngineError.internalError("berth-fetch: unreadable push result")
+        }
+        await engine.tagPushed(reference.repository.with(digest: result.digest), image: result.image)
     }
 }
 
 extension Engine {
-    /// The registry client, made on first use.
-    func registry() -> RegistryClient {
-        if let registryClient { return registryClient }
-        let client = RegistryClient(configuration: .init(insecureRegistries: insecureRegistries, credentials: RegistryClient.Configuration.noCredentials,
-                                                         userAgent: "berth/\(BerthVersionInfo.version)"))
-        registryClient = client
-        return client
+    /// A request for berth-fetch with this daemon's settings.
+    nonisolated func fetchRequest(_ op: FetchRequest.Operation, auth: RegistryAuth?) -> FetchRequest {
+        var request = FetchRequest(op: op, dataRoot: dataRoot, insecureRegistries: insecureRegistries,
+                                   userAgent: "berth/\(BerthVersionInfo.version)")
+        request.auth = auth
+        return request
     }
 
-    /// Closes the registry client's connections; call before the engine goes away.
+    /// Runs berth-fetch to its answer, with no progress.
+    nonisolated func fetch(_ request: FetchRequest) async throws -> JSONValue {
+        try await FetchProcess.start(request).finish(emit: nil)
+    }
+
+    /// Registry work needs nothing from the engine at shutdown: each runs in its own
+    /// berth-fetch. What is left is the networks' anchors.
     public func shutdown() async {
-        try? await registryClient?.shutdown()
-        registryClient = nil
         restoreNetworks()
         network.removeAnchorsIfIdle()
     }
@@ -49,24 +66,47 @@ extension Engine {
     /// `POST /images/create?fromImage=`: resolves `reference` to one platform's manifest.
     /// Errors here (no such manifest, refused credentials) are the request's status, as in
     /// Docker, where nothing has been streamed yet.
-    public func preparePull(_ reference: Reference, platform: Platform?, credentials: RegistryCredentials?,
-                            emit: @escaping ProgressSink) async throws -> PendingPull {
-        let repository = registry().repository(reference, credentials: credentials)
-        let manifest: PulledManifest
-        do {
-            manifest = try await repository.pullManifest(reference, platform: platform ?? .current)
-        } catch {
-            throw Engine.engineError(error)
+    public nonisolated func preparePull(_ reference: Reference, platform: Platform?, auth: RegistryAuth?,
+                                        emit: @escaping @Sendable (JSONValue) -> Void) async throws -> PendingPull {
+        var request = fetchRequest(.pull, auth: auth)
+        request.reference = reference.description
+        request.platform = platform?.description
+        let fetch = try FetchProcess.start(request)
+        try await withTaskCancellationHandler {
+            while let line = await fetch.next() {
+                if line.ready == true { return }
+                if let error = line.error { throw error.engineError }
+                if let progress = line.progress { emit(progress) }
+            }
+            throw EngineError.internalError("berth-fetch ended without an answer")
+        } onCancel: {
+            fetch.cancel()
         }
-        let pull = ImagePull(reference: reference, repository: repository, content: content, images: images,
-                             snapshots: snapshots, emit: emit, origins: BlobOrigins(root: dataRoot))
-        return PendingPull(pull: pull, manifest: manifest)
+        return PendingPull(fetch: fetch, reference: reference, engine: self, emit: emit)
+    }
+
+    /// Records a pulled image and its names, and sends the pull's last lines.
+    func recordPull(_ result: PullResult, reference: Reference, emit: @Sendable (JSONValue) -> Void) throws -> Digest {
+        let existing = try images.image(id: result.id)
+        var record = existing ?? ImageRecord(id: result.id)
+        record.manifest = result.manifest
+        record.index = result.index
+        record.recorded = WallClock.rfc3339Nano()
+        try images.put(record)
+        var previous: Digest? = nil
+        if reference.digest == nil { previous = try images.tag(reference.withDefaultTag(), image: record.id) }
+        try images.tag(reference.repository.with(digest: result.digest), image: record.id)
+        emit(ProgressMessage("Digest: \(result.digest)").json)
+        let upToDate = existing != nil && result.fetchedLayers == 0 && previous == nil
+        emit(ProgressMessage(upToDate ? "Status: Image is up to date for \(reference.familiarString)"
+                                      : "Status: Downloaded newer image for \(reference.familiarString)").json)
+        return record.id
     }
 
     /// `POST /images/{name}/push?tag=`: finds the local image `reference` names (with `tag`,
     /// or its own tag, or `latest`).
-    public func preparePush(_ reference: Reference, credentials: RegistryCredentials?,
-                            emit: @escaping ProgressSink) throws -> PendingPush {
+    public func preparePush(_ reference: Reference, auth: RegistryAuth?,
+                            emit: @escaping @Sendable (JSONValue) -> Void) throws -> PendingPush {
         let tagged = reference.digest == nil ? reference.withDefaultTag() : reference
         let record: ImageRecord
         do { record = try images.resolve(tagged.description) } catch {
@@ -75,70 +115,38 @@ extension Engine {
         guard let manifest = record.manifest else {
             throw EngineError.internalError("image \(record.id) has no manifest to push")
         }
-        let repository = registry().repository(tagged, credentials: credentials)
-        let push = ImagePush(reference: tagged, repository: repository, content: content, images: images,
-                             manifest: manifest, emit: emit, mountSources: BlobOrigins(root: dataRoot))
-        return PendingPush(push: push)
+        var request = fetchRequest(.push, auth: auth)
+        request.reference = tagged.description
+        request.manifest = manifest
+        return PendingPush(request: request, reference: tagged, engine: self, emit: emit)
+    }
+
+    /// After a push: `repo@sha256:…` names the image, as Docker records it.
+    func tagPushed(_ reference: Reference, image: Digest) {
+        _ = try? images.tag(reference, image: image)
     }
 
     /// `POST /auth`: checks credentials against a registry; Docker's `Login Succeeded`.
-    public func login(server: String, credentials: RegistryCredentials) async throws -> String {
-        let host = registry().host(for: Self.registryDomain(server))
-        do {
-            try await registry().verifyLogin(host, credentials: credentials)
-        } catch {
-            throw Engine.engineError(error, login: true)
-        }
-        return "Login Succeeded"
+    public nonisolated func login(server: String, auth: RegistryAuth) async throws -> String {
+        var request = fetchRequest(.login, auth: auth)
+        request.server = server
+        return try await fetch(request)["Status"]?.stringValue ?? "Login Succeeded"
     }
 
-    /// `GET /images/search`: Docker's search results from the registry the term names.
-    public func search(_ term: String, limit: Int, credentials: RegistryCredentials?) async throws -> [SearchResult] {
-        do {
-            return try await registry().search(term, limit: limit, credentials: credentials)
-        } catch {
-            throw Engine.engineError(error)
-        }
+    /// `GET /images/search`: Docker's search results (`name`, `description`, `star_count`,
+    /// `is_official`, `is_automated`) from the registry the term names.
+    public nonisolated func search(_ term: String, limit: Int, auth: RegistryAuth?) async throws -> [JSONValue] {
+        var request = fetchRequest(.search, auth: auth)
+        request.term = term
+        request.limit = limit
+        return try await fetch(request).arrayValue ?? []
     }
 
     /// `POST /images/create?fromSrc=URL`: fetches the tar to import into a new file at `path`.
-    public func download(url: String, to path: String) async throws {
-        let fd = try FD.open(path, O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
-        defer { close(fd) }
-        do {
-            try await registry().fetch(url: url) { try FD.writeAll(fd, $0, path: path) }
-        } catch {
-            throw Engine.engineError(error)
-        }
-    }
-
-    /// `https://index.docker.io/v1/`, `http://host:5000/v2/`, `host:5000` → the reference domain.
-    static func registryDomain(_ server: String) -> String {
-        var s = Substring(server)
-        for scheme in ["https://", "http://"] where s.hasPrefix(scheme) { s = s.dropFirst(scheme.count) }
-        if let slash = s.firstIndex(of: "/") { s = s[..<slash] }
-        if s.isEmpty || s == "index.docker.io" || s == "registry-1.docker.io" { return Reference.defaultDomain }
-        return String(s)
-    }
-
-    /// Registry, store and archive failures as the engine's, with Docker's status for each.
-    /// Only a login answers 401: the docker CLI takes a 401 from pull or push as a cue to
-    /// prompt for credentials, so those report refused access as Docker does (moby's
-    /// `translatePullError`): `denied` as not found, `unauthorized` as a server error.
-    static func engineError(_ error: any Error, login: Bool = false) -> EngineError {
-        if let e = error as? EngineError { return e }
-        if let e = error as? RegistryError {
-            switch e.kind {
-            case .unauthorized: return EngineError(login ? .unauthorized : .internalError, e.message)
-            case .denied: return EngineError(login ? .forbidden : .notFound, e.message)
-            case .notFound: return EngineError(.notFound, e.message)
-            case .invalid, .unsupported, .digestMismatch: return EngineError(.invalidArgument, e.message)
-            case .tooManyRequests, .unavailable: return EngineError(.internalError, e.message)
-            }
-        }
-        if let e = error as? ContentError { return EngineError(.invalidArgument, e.description) }
-        if let e = error as? SnapshotError { return EngineError(.invalidArgument, e.description) }
-        if let e = error as? LayerError { return EngineError(.invalidArgument, e.description) }
-        return EngineError(.internalError, "\(error)")
+    public nonisolated func download(url: String, to path: String) async throws {
+        var request = fetchRequest(.download, auth: nil)
+        request.url = url
+        request.path = path
+        _ = try await fetch(request)
     }
 }

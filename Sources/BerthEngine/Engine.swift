@@ -5,7 +5,6 @@ import BerthAPIModels
 import BerthImage
 import BerthNetwork
 import BerthOCI
-import BerthRegistry
 import BerthRuntime
 import BerthSystem
 
@@ -26,8 +25,6 @@ public actor Engine {
     var execs: [String: ExecInstance] = [:]
     /// Registries reached over plain HTTP besides loopback ones (`insecure-registries`).
     let insecureRegistries: [String]
-    /// Made on first use: an idle daemon carries no HTTP client.
-    var registryClient: RegistryClient?
     /// Restart policies and health checks at work (Engine+Restart, Engine+Health).
     var ops = OpsState()
     /// The event log `GET /events` reads; anything may publish to it (Engine+Events).

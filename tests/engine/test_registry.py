@@ -267,7 +267,54 @@ class SlowProxy:
         self.listener.close()
 
 
+def fetch_children(pid: int) -> list[int]:
+    """The berth-fetch processes `pid` started (berthd runs each registry job in one)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        comm, rest = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+        if comm == "berth-fetch" and int(rest[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def wait_gone(pids: list[int], timeout: float = 15) -> list[int]:
+    """Waits for `pids` to exit; returns those still running."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        alive = [p for p in pids if Path(f"/proc/{p}").exists() and "(berth-fetch)" in Path(f"/proc/{p}/stat").read_text()]
+        if not alive:
+            return []
+        time.sleep(0.05)
+    return alive
+
+
+def wait_mid_layer(daemon, what):
+    """Waits until a pull has more than 512 KiB of a layer in an ingest file."""
+    deadline = time.monotonic() + 60
+    ingest_dir = daemon.data_root / "content" / "ingest"
+    while time.monotonic() < deadline:
+        sizes = []
+        for p in (ingest_dir.iterdir() if ingest_dir.exists() else []):
+            try:
+                sizes.append(p.stat().st_size)
+            except FileNotFoundError:   # committed (renamed) meanwhile
+                pass
+        if any(s > 512 * 1024 for s in sizes):
+            return
+        time.sleep(0.05)
+    pytest.fail(f"{what}: the pull never got half-way into a layer")
+
+
 def test_a_pull_interrupted_mid_layer_completes_when_repeated(registry, make_oci_layout, tmp_path):
+    """The pull runs in a berth-fetch process. When its API client goes away, and when berthd
+    itself is killed, berth-fetch stops (its stdin ends) and drops its partial download; a
+    repeated pull then completes and leaves nothing partial behind."""
     big = os.urandom(6 * 1024 * 1024)   # incompressible: the gzip blob stays about 6 MiB
     layout = make_oci_layout([LayerSpec(files={"data/big.bin": big}, created_by="big layer")])
     skopeo("copy", *registry.skopeo_args("dest"), layout.skopeo_ref, "docker://" + registry.ref("big"))
@@ -275,27 +322,31 @@ def test_a_pull_interrupted_mid_layer_completes_when_repeated(registry, make_oci
     slow_ref = f"127.0.0.1:{proxy.port}/big:latest"
     try:
         with run_berthd() as daemon:
+            # 1. The client goes away mid-layer: berth-fetch stops and removes its ingest.
             pull = subprocess.Popen(["docker", "pull", slow_ref], env=daemon.env,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
-                deadline = time.monotonic() + 60
-                ingest_dir = daemon.data_root / "content" / "ingest"
-                while time.monotonic() < deadline:
-                    sizes = []
-                    for p in (ingest_dir.iterdir() if ingest_dir.exists() else []):
-                        try:
-                            sizes.append(p.stat().st_size)
-                        except FileNotFoundError:   # committed (renamed) meanwhile
-                            pass
-                    if any(s > 512 * 1024 for s in sizes):
-                        break
-                    time.sleep(0.05)
-                else:
-                    pytest.fail("the pull never got half-way into a layer")
+                wait_mid_layer(daemon, "client gone")
+                fetchers = fetch_children(daemon.pid)
+                assert len(fetchers) == 1, fetchers
+            finally:
+                pull.kill()
+                pull.wait(30)
+            assert wait_gone(fetchers) == [], "berth-fetch kept running after its client went away"
+            assert ingests(daemon) == []
+            assert daemon.ping()
+
+            # 2. berthd is killed mid-layer: berth-fetch stops too.
+            pull = subprocess.Popen(["docker", "pull", slow_ref], env=daemon.env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                wait_mid_layer(daemon, "berthd killed")
+                fetchers = fetch_children(daemon.pid)
+                assert len(fetchers) == 1, fetchers
                 os.kill(daemon.pid, signal.SIGKILL)   # mid-layer
-                assert ingests(daemon), "the interrupted ingest should be on disk"
             finally:
                 pull.wait(30)
+            assert wait_gone(fetchers) == [], "berth-fetch outlived berthd"
 
             # Start the daemon again on the same data root: leftovers are collected at start.
             args = ["--data-root", str(daemon.data_root), "--host", daemon.docker_host,
@@ -313,13 +364,14 @@ def test_a_pull_interrupted_mid_layer_completes_when_repeated(registry, make_oci
                 assert r.returncode == 0, r.stderr.decode()
                 r = docker_in(daemon)("run", "--rm", slow_ref, "sh", "-c", "wc -c < /data/big.bin")
                 assert r.stdout.decode().strip() == str(len(big)), r.stderr.decode()
-                # Nothing partial is left: no ingests, no temporary snapshots, and every blob
-                # belongs to the image.
+                # Nothing partial is left: no ingests, no temporary snapshots, no berth-fetch,
+                # and every blob belongs to the image.
                 assert ingests(daemon) == []
                 snaps = daemon.data_root / "snapshots"
                 assert not [p for p in snaps.iterdir() if p.name.startswith("tmp-")]
                 wanted = {d.split(":")[1] for d in [layout.config_digest, layout.manifest_digest, *layout.layer_digests]}
                 assert set(content_blobs(daemon)) == wanted
+                assert wait_gone(fetch_children(again.pid), timeout=5) == []
             finally:
                 again.send_signal(signal.SIGTERM)
                 again.wait(10)

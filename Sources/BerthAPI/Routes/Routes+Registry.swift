@@ -1,7 +1,6 @@
 import BerthAPIModels
 import BerthEngine
 import BerthOCI
-import BerthRegistry
 
 extension Router {
     /// The routes that talk to registries: push, login (`/auth`) and search. Pull is
@@ -14,9 +13,9 @@ extension Router {
                 if let digest = try? Digest(parsing: tag) { reference = reference.repository.with(digest: digest) }
                 else { reference = reference.repository.with(tag: tag) }
             }
-            let credentials = try RegistryAuthHeader.credentials(req.headers.first(name: "X-Registry-Auth"))
+            let auth = try RegistryAuthHeader.credentials(req.headers.first(name: "X-Registry-Auth"))
             let (stream, emit, finish) = Self.progressChannel()
-            let pending = try await engine.preparePush(reference, credentials: credentials, emit: emit)
+            let pending = try await engine.preparePush(reference, auth: auth, emit: emit)
             let pushed = reference
             return Self.progressResponse(stream, finish: finish) {
                 try await pending.run()
@@ -29,18 +28,17 @@ extension Router {
                 throw EngineError.invalidArgument("Username cannot be empty")
             }
             let status = try await engine.login(server: body.serveraddress ?? "",
-                                                credentials: RegistryCredentials(username: username, password: body.password ?? ""))
+                                                auth: RegistryAuth(username: username, password: body.password ?? ""))
             return .json(["Status": .string(status), "IdentityToken": ""] as JSONValue)
         }
         get("/images/search") { req in
             guard let term = req.query["term"], !term.isEmpty else { throw EngineError.invalidArgument("term is required") }
             let limit = try req.query.int("limit") ?? 25
             guard (1...100).contains(limit) else { throw EngineError.invalidArgument("limit \(limit) is outside the range of [1, 100]") }
-            let credentials = try RegistryAuthHeader.credentials(req.headers.first(name: "X-Registry-Auth"))
-            var results = try await engine.search(term, limit: limit, credentials: credentials)
+            let auth = try RegistryAuthHeader.credentials(req.headers.first(name: "X-Registry-Auth"))
             let filters = try SearchFilters(req.query["filters"])
-            results = results.filter(filters.matches)
-            return try .json(results)
+            let results = try await engine.search(term, limit: limit, auth: auth)
+            return .json(.array(results.filter(filters.matches)))
         }
     }
 
@@ -59,9 +57,9 @@ extension Router {
         if let text = req.query["platform"], !text.isEmpty {
             do { platform = try Platform(parsing: text) } catch { throw EngineError.invalidArgument("\(error)") }
         }
-        let credentials = try RegistryAuthHeader.credentials(req.headers.first(name: "X-Registry-Auth"))
+        let auth = try RegistryAuthHeader.credentials(req.headers.first(name: "X-Registry-Auth"))
         let (stream, emit, finish) = progressChannel()
-        let pending = try await engine.preparePull(reference, platform: platform, credentials: credentials, emit: emit)
+        let pending = try await engine.preparePull(reference, platform: platform, auth: auth, emit: emit)
         let pulled = reference
         return progressResponse(stream, finish: finish) {
             _ = try await pending.run()
@@ -77,9 +75,9 @@ extension Router {
     }
 
     /// Where engine work sends progress lines, and where the response reads them.
-    static func progressChannel() -> (AsyncStream<JSONValue>, ProgressSink, @Sendable () -> Void) {
+    static func progressChannel() -> (AsyncStream<JSONValue>, @Sendable (JSONValue) -> Void, @Sendable () -> Void) {
         let (stream, continuation) = AsyncStream.makeStream(of: JSONValue.self)
-        return (stream, { continuation.yield($0.json) }, { continuation.finish() })
+        return (stream, { continuation.yield($0) }, { continuation.finish() })
     }
 
     /// A streamed response of progress lines while `work` runs; a failure becomes Docker's
@@ -118,18 +116,18 @@ struct AuthConfigBody: Decodable {
 
 /// The `X-Registry-Auth` header: base64url of an `AuthConfig` JSON object (`{}` for none).
 enum RegistryAuthHeader {
-    static func credentials(_ header: String?) throws -> RegistryCredentials? {
+    static func credentials(_ header: String?) throws -> RegistryAuth? {
         guard let header, !header.isEmpty else { return nil }
         guard let bytes = Base64.decode(header), let value = try? JSONValue.parse(bytes) else {
             throw EngineError.invalidArgument("invalid X-Registry-Auth header: not base64-encoded JSON")
         }
         if let user = value["username"]?.stringValue, !user.isEmpty {
-            return RegistryCredentials(username: user, password: value["password"]?.stringValue ?? "")
+            return RegistryAuth(username: user, password: value["password"]?.stringValue ?? "")
         }
         if let auth = value["auth"]?.stringValue, let decoded = Base64.decode(auth) {
             let text = String(decoding: decoded, as: UTF8.self)
             if let colon = text.firstIndex(of: ":") {
-                return RegistryCredentials(username: String(text[..<colon]), password: String(text[text.index(after: colon)...]))
+                return RegistryAuth(username: String(text[..<colon]), password: String(text[text.index(after: colon)...]))
             }
         }
         return nil
@@ -162,7 +160,7 @@ struct SearchFilters {
         }
     }
 
-    func matches(_ r: SearchResult) -> Bool {
-        (official == nil || r.isOfficial == official) && r.starCount >= minStars
+    func matches(_ row: JSONValue) -> Bool {
+        (official == nil || row["is_official"]?.boolValue == official) && (row["star_count"]?.intValue ?? 0) >= Int64(minStars)
     }
 }

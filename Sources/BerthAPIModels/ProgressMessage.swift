@@ -1,6 +1,3 @@
-import BerthAPIModels
-import BerthRegistry
-
 /// One line of Docker's JSON progress stream (moby's `jsonmessage.JSONMessage`), as pull,
 /// push and load send them: `{"status":"Downloading","progressDetail":{"current":1,"total":2},"id":"a3ed95caeb02"}`.
 /// The docker CLI draws its progress bars from `progressDetail`.
@@ -18,11 +15,6 @@ public struct ProgressMessage: Sendable, Equatable {
     /// Makes a line.
     public init(_ status: String, id: String? = nil, current: Int64? = nil, total: Int64? = nil, aux: JSONValue? = nil) {
         self.status = status; self.id = id; self.current = current; self.total = total; self.aux = aux
-    }
-
-    /// A registry transfer step as a line.
-    init(_ event: ProgressEvent) {
-        self.init(event.statusText, id: event.id, current: event.current, total: event.total)
     }
 
     /// The wire form. Docker sends an empty `progressDetail` on layer lines without numbers.

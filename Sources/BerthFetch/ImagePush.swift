@@ -5,19 +5,19 @@ import BerthRegistry
 
 /// One `docker push`: every layer and the config go up (those the repository has are
 /// skipped, those another repository of the registry has are mounted), at most
-/// `maxUploads` at once, then the manifest under the tag.
+/// `maxUploads` at once, then the manifest under the tag. berthd then tags the image with
+/// the pushed digest, from the `PushResult`.
 struct ImagePush: Sendable {
     var reference: Reference
     var repository: RegistryRepository
     var content: any ContentStore
-    var images: any ImageStore
     var manifest: Descriptor
     var emit: ProgressSink
     var mountSources: BlobOrigins
     /// Docker's `max-concurrent-uploads` default.
     var maxUploads = 5
 
-    func run() async throws {
+    func run() async throws -> PushResult {
         emit(ProgressMessage("The push refers to repository [\(reference.repository.familiarString)]"))
         let bytes = try content.read(manifest.digest)
         let image: ImageManifest
@@ -41,9 +41,9 @@ struct ImagePush: Sendable {
         let tag = reference.tag ?? Reference.defaultTag
         let digest = try await repository.putManifest(bytes, mediaType: manifest.mediaType, reference: reference.digest?.description ?? tag)
         mountSources.record(image.layers.map(\.digest) + [image.config.digest], in: here)
-        try? images.tag(reference.repository.with(digest: digest), image: image.config.digest)
         emit(ProgressMessage("\(tag): digest: \(digest) size: \(bytes.count)"))
         emit(ProgressMessage("", aux: ["Tag": .string(tag), "Digest": .string(digest.description), "Size": .int(Int64(bytes.count))]))
+        return PushResult(digest: digest, image: image.config.digest)
     }
 
     /// Uploads one blob from the content store, mounting it from a repository of the same

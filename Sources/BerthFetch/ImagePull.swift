@@ -11,13 +11,13 @@ import BerthSystem
 /// login is an HTTP error before any progress is sent); this fetches the config and the
 /// layers into the content store, unpacks each layer into its snapshot as soon as it is
 /// downloaded (layers are independent directories, so they unpack in parallel with other
-/// downloads), and records the image last. A failure anywhere leaves nothing referenced:
-/// ingests are dropped, committed blobs wait for garbage collection.
+/// downloads), and stores the manifest blobs last. berthd records the image from the
+/// `PullResult`. A failure anywhere leaves nothing referenced: ingests are dropped,
+/// committed blobs wait for garbage collection.
 struct ImagePull: Sendable {
     var reference: Reference
     var repository: RegistryRepository
     var content: any ContentStore
-    var images: any ImageStore
     var snapshots: any SnapshotStore
     var emit: ProgressSink
     var origins: BlobOrigins
@@ -28,8 +28,8 @@ struct ImagePull: Sendable {
     /// creation), at least two so a small layer is not stuck behind a big one.
     var maxUnpacks = max(2, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
-    /// Pulls what `pulled` names; returns the image ID.
-    func run(_ pulled: PulledManifest) async throws -> Digest {
+    /// Pulls what `pulled` names.
+    func run(_ pulled: PulledManifest) async throws -> PullResult {
         emit(ProgressMessage("Pulling from \(reference.path)", id: reference.digest?.description ?? reference.tag))
         let manifest = pulled.image
         guard MediaType.isConfig(manifest.config.mediaType) || manifest.config.mediaType == MediaType.dockerConfig else {
@@ -47,7 +47,6 @@ struct ImagePull: Sendable {
         for layer in manifest.layers where !MediaType.isLayer(layer.mediaType) {
             throw EngineError.invalidArgument("\(reference.familiarString): unsupported layer media type \(layer.mediaType)")
         }
-        let existing = try images.image(id: manifest.config.digest)
         let chain = Digest.chainIDs(diffIDs)
 
         // Layer lines in Docker's order; the ones already unpacked need no work.
@@ -101,24 +100,12 @@ struct ImagePull: Sendable {
             }
         }
 
-        // Everything is in: record the manifest (and index) blobs, then the image and its names.
+        // Everything is in: store the manifest (and index) blobs; berthd records the image.
         try content.write(pulled.manifest.bytes, expecting: pulled.manifest.descriptor.digest)
         if let index = pulled.index { try content.write(index.bytes, expecting: index.descriptor.digest) }
-        var record = existing ?? ImageRecord(id: manifest.config.digest)
-        record.manifest = pulled.manifest.descriptor
-        record.index = pulled.index?.descriptor
-        record.recorded = WallClock.rfc3339Nano()
-        try images.put(record)
-        var previous: Digest? = nil
-        if reference.digest == nil { previous = try images.tag(reference.withDefaultTag(), image: record.id) }
-        try images.tag(reference.repository.with(digest: pulled.digest), image: record.id)
         origins.record(manifest.layers.map(\.digest) + [manifest.config.digest], in: reference.domain + "/" + reference.path)
-
-        emit(ProgressMessage("Digest: \(pulled.digest)"))
-        let upToDate = existing != nil && work.isEmpty && previous == nil
-        emit(ProgressMessage(upToDate ? "Status: Image is up to date for \(reference.familiarString)"
-                                      : "Status: Downloaded newer image for \(reference.familiarString)"))
-        return record.id
+        return PullResult(id: manifest.config.digest, manifest: pulled.manifest.descriptor, index: pulled.index?.descriptor,
+                          digest: pulled.digest, fetchedLayers: work.count)
     }
 
     /// Downloads a blob into the content store unless it is there; the ingest commits only
@@ -143,7 +130,7 @@ struct ImagePull: Sendable {
         let id = ProgressEvent.shortID(layer.digest)
         emit(ProgressMessage("Extracting", id: id, current: layer.size, total: layer.size))
         let snapshots = self.snapshots, path = content.path(of: layer.digest)
-        try await Threads.run { try snapshots.unpackLayer(chainID: chainID, diffID: diffID, blobPath: path) }
+        _ = try await Threads.run { try snapshots.unpackLayer(chainID: chainID, diffID: diffID, blobPath: path) }
         emit(ProgressMessage("Pull complete", id: id))
     }
 }
