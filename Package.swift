@@ -77,14 +77,16 @@ let package = Package(
         // `berth-fetch`, never in berthd, so the daemon links no HTTP/TLS client.
         .target(name: "BerthFetch", dependencies: ["BerthRegistry", "BerthImage", "BerthAPIModels", "BerthOCI", "BerthSystem"]),
         .target(name: "BerthClient", dependencies: ["BerthAPIModels", "BerthSystem"]),
-        .target(name: "BerthCLI", dependencies: ["BerthClient", "BerthAPIModels"]),
+        // Docker-style flag parsing and help text, for berth, berthd and their tests.
+        .target(name: "BerthFlags"),
+        .target(name: "BerthCLI", dependencies: ["BerthClient", "BerthAPIModels", "BerthFlags"]),
 
         .executableTarget(name: "berth-runtime", dependencies: ["BerthRuntime"]),
         .executableTarget(name: "berth-shim", dependencies: ["BerthRuntime"], linkerSettings: noPIE),
         // Statically linked: berthd bind-mounts it into `--init` containers, whose rootfs has
         // no Swift runtime.
         .executableTarget(name: "berth-init", linkerSettings: [.unsafeFlags(["-static-executable"])]),
-        .executableTarget(name: "berthd", dependencies: ["BerthAPI", "BerthCLI", "BerthNetwork"]),
+        .executableTarget(name: "berthd", dependencies: ["BerthAPI", "BerthFlags", "BerthNetwork"]),
         .executableTarget(name: "berth", dependencies: ["BerthCLI"]),
         // `berth cp`'s local tar work, apart so that `berth` does not load libarchive.
         .executableTarget(name: "berth-archive", dependencies: ["BerthImage"]),
@@ -103,9 +105,9 @@ let package = Package(
             dependencies: ["BerthRegistry", "BerthImage", "BerthOCI", "BerthSystem"],
             exclude: ["fake_registry.py"]
         ),
-        .testTarget(name: "BerthAPITests", dependencies: ["BerthAPI", "BerthClient", "BerthAPIModels", "BerthCLI"]),
+        .testTarget(name: "BerthAPITests", dependencies: ["BerthAPI", "BerthClient", "BerthAPIModels", "BerthCLI", "BerthFlags"]),
         .testTarget(name: "BerthNetworkTests", dependencies: ["BerthNetwork"]),
         .testTarget(name: "BerthEngineTests", dependencies: ["BerthEngine"]),
-        .testTarget(name: "BerthCLITests", dependencies: ["BerthCLI", "BerthClient", "BerthAPIModels", "CBerth"]),
+        .testTarget(name: "BerthCLITests", dependencies: ["BerthCLI", "BerthFlags", "BerthClient", "BerthAPIModels", "CBerth"]),
     ]
 )

@@ -5,7 +5,7 @@ import Glibc
 #endif
 import BerthAPI
 import BerthAPIModels
-import BerthCLI
+import BerthFlags
 import BerthNetwork
 import BerthSystem
 

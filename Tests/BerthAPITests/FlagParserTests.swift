@@ -1,5 +1,6 @@
-import Testing
 @testable import BerthCLI
+import BerthFlags
+import Testing
 
 @Suite struct FlagParserTests {
     static let flags: [FlagSpec] = [

@@ -1,6 +1,7 @@
 import BerthAPIModels
-import Testing
 @testable import BerthCLI
+import BerthFlags
+import Testing
 
 /// `run`/`create` flags → the body of `POST /containers/create`, in the shape the docker
 /// CLI sends (Config at the top level, then HostConfig and NetworkingConfig).

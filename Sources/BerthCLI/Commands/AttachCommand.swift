@@ -1,5 +1,6 @@
 import BerthAPIModels
 import BerthClient
+import BerthFlags
 
 extension Command {
     /// `berth attach` = `berth container attach`: inspect, wait (not-running), hijack

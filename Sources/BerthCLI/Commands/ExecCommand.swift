@@ -1,5 +1,6 @@
 import BerthAPIModels
 import BerthClient
+import BerthFlags
 import BerthSystem
 
 extension Command {

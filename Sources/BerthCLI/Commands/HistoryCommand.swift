@@ -1,5 +1,6 @@
 import BerthAPIModels
 import BerthClient
+import BerthFlags
 
 extension Command {
     /// `berth history` = `berth image history`: `GET /images/{name}/history?platform=`.

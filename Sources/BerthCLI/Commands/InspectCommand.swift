@@ -1,5 +1,6 @@
 import BerthAPIModels
 import BerthClient
+import BerthFlags
 
 extension Command {
     /// `berth inspect`: any object by name or ID, trying containers, images, volumes and

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import BerthAPIModels
 import BerthClient
+import BerthFlags
 
 /// `--filter` of the prune commands (no `-f`: that is `--force` there).
 let pruneFilterFlag = FlagSpec("filter", kind: .list, usage: "Provide filter values (e.g. \"until=<timestamp>\")", valueName: "filter")

@@ -1,5 +1,6 @@
 import BerthAPIModels
 import BerthClient
+import BerthFlags
 
 extension Command {
     /// `berth update` = `berth container update`: `POST /containers/{id}/update` with the

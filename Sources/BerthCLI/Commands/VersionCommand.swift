@@ -1,5 +1,6 @@
 import BerthAPIModels
 import BerthClient
+import BerthFlags
 
 extension Command {
     /// `berth version`: client and server versions in Docker's layout.

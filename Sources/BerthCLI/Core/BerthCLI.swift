@@ -1,4 +1,5 @@
 import BerthClient
+import BerthFlags
 
 /// The `berth` command line: global flags, then a command or a management command and
 /// its subcommand, Docker style. `main` returns the exit status.

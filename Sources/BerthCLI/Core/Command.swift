@@ -1,5 +1,6 @@
 import BerthAPIModels
 import BerthClient
+import BerthFlags
 
 /// One CLI command: its name, help, flags, argument count, and what it does. Commands
 /// are plain values registered with `CommandRegistry`; each lives in its own file under

@@ -1,5 +1,6 @@
 import BerthAPIModels
 import BerthClient
+import BerthFlags
 
 extension Invocation {
     /// Runs `action` for each argument as Docker's multi-object commands do (`stop`,

@@ -1,4 +1,5 @@
 import BerthAPIModels
+import BerthFlags
 
 /// A `run`/`create` command line turned into the body of `POST /containers/create`,
 /// field for field as the docker CLI builds it (cli/command/container/opts.go): the

@@ -1,3 +1,5 @@
+import BerthFlags
+
 /// The flags `run` and `create` share, with Docker's names and help texts.
 enum RunFlags {
     static let create: [FlagSpec] = [
