@@ -98,7 +98,7 @@ let package = Package(
 
         .testTarget(name: "BerthJSONTests", dependencies: ["BerthJSON", "BerthOCI"]),
         .testTarget(name: "BerthOCITests", dependencies: ["BerthOCI"]),
-        .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime", "BerthOCI"]),
+        .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime", "BerthOCI", "BerthSystem"]),
         .testTarget(name: "BerthImageTests", dependencies: ["BerthImage", "BerthDigest", "BerthOCI", "BerthSystem", "CBerth", "CArchive"]),
         .testTarget(
             name: "BerthRegistryTests",

@@ -1,3 +1,5 @@
+import BerthSystem
+
 /// A response body read as it arrives: `Content-Length`, chunked, or until the daemon
 /// closes. Progress, logs and events come this way.
 public final class ResponseStream {
@@ -18,7 +20,7 @@ public final class ResponseStream {
         self.connection = connection
         if isHead || head.status == 204 || head.status == 304 || (100..<200).contains(head.status) {
             framing = .done
-        } else if head.headers["Transfer-Encoding"]?.lowercased().contains("chunked") == true {
+        } else if head.headers["Transfer-Encoding"]?.lowercased().includes("chunked") == true {
             framing = .chunked(remainingInChunk: 0)
         } else if let length = head.headers["Content-Length"].flatMap({ Int($0) }) {
             framing = length == 0 ? .done : .length(length)
@@ -53,7 +55,7 @@ public final class ResponseStream {
         var remaining = remaining
         if remaining == 0 {
             guard let sizeLine = try connection.readLine() else { throw .protocolError("connection closed in a chunked body") }
-            let hex = sizeLine.prefix(while: { $0 != ";" }).trimmingPrefix(while: { $0 == " " })
+            let hex = sizeLine.prefix(while: { $0 != ";" }).drop(while: { $0 == " " })
             guard let size = Int(hex.filter { $0 != " " }, radix: 16) else {
                 throw .protocolError("malformed chunk size: \(sizeLine)")
             }

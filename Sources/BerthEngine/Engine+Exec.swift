@@ -99,7 +99,7 @@ extension Engine {
             if let fd { close(fd) }
             // As Docker: the exec ends with 127 (not found) or 126 (cannot run), and the
             // client is told through the stream.
-            let notFound = error.firstRange(of: "executable file not found") != nil || error.firstRange(of: "no such file") != nil
+            let notFound = error.includes("executable file not found") || error.includes("no such file")
             e.pid = -1
             e.exitCode = notFound ? 127 : 126
             execs[id] = e

@@ -70,8 +70,8 @@ extension Engine {
             // As dockerd's translateContainerdStartErr: a command that is missing (127) or
             // cannot run (126) is the caller's mistake, a 400.
             let text = c.state.error.lowercased()
-            let invalid: Int32? = text.firstRange(of: "executable file not found") != nil || text.firstRange(of: "no such file or directory") != nil ? 127
-                : text.firstRange(of: "permission denied") != nil ? 126 : nil
+            let invalid: Int32? = text.includes("executable file not found") || text.includes("no such file or directory") ? 127
+                : text.includes("permission denied") ? 126 : nil
             c.state.exitCode = invalid ?? 128
             try? save(c, durable: false)
             if c.hostConfig.autoRemove == true { try? removeNow(c.id) }   // as dockerd: `run --rm` waits for it

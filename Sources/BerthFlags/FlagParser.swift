@@ -128,13 +128,13 @@ public enum FlagParser {
         case "1", "t", "T", "true", "TRUE", "True": return "true"
         case "0", "f", "F", "false", "FALSE", "False": return "false"
         default:
-            throw FlagError("invalid argument \"\(text)\" for \"\(flag.displayName.trimmingPrefix(while: { $0 == " " }))\" flag: strconv.ParseBool: parsing \"\(text)\": invalid syntax")
+            throw FlagError("invalid argument \"\(text)\" for \"\(flag.displayName.drop(while: { $0 == " " }))\" flag: strconv.ParseBool: parsing \"\(text)\": invalid syntax")
         }
     }
 
     private static func checked(_ value: String, flag: FlagSpec) throws(FlagError) -> String {
         if flag.kind == .int && Int(value) == nil {
-            let name = flag.displayName.trimmingPrefix(while: { $0 == " " })
+            let name = flag.displayName.drop(while: { $0 == " " })
             throw FlagError("invalid argument \"\(value)\" for \"\(name)\" flag: strconv.ParseInt: parsing \"\(value)\": invalid syntax")
         }
         return value

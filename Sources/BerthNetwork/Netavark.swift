@@ -127,7 +127,7 @@ struct Netavark {
         let out = String(decoding: r.stdout, as: UTF8.self)
         struct Failure: Decodable { var error: String? }
         if let s = (try? BerthJSONDecoder().decode(Failure.self, from: r.stdout))?.error { return s }
-        let text = (out + r.stderr).split(separator: "\n").filter { !$0.contains("failed to connect to syslog") }
+        let text = (out + r.stderr).split(separator: "\n").filter { !$0.includes("failed to connect to syslog") }
         return text.joined(separator: "; ").isEmpty ? "exit status \(r.status)" : text.joined(separator: "; ")
     }
 }

@@ -83,7 +83,7 @@ extension Cgroup {
             try write("", "io.weight", "default \(weight)", optional: true)
         }
         for (file, value) in r.unified.sorted(by: { $0.key < $1.key }) {
-            guard !file.contains("/"), !file.contains("..") else { throw BerthError("invalid unified cgroup key \"\(file)\"") }
+            guard !file.includes("/"), !file.includes("..") else { throw BerthError("invalid unified cgroup key \"\(file)\"") }
             try write("", file, value)
         }
         // Device rules on v2 need an eBPF program; not applied here (the device nodes a

@@ -88,9 +88,8 @@ public struct Cgroup: Sendable {
         // mostly their overlay mounts with long option strings, and each shim reads it.
         for raw in info.split(separator: 10) where contains(raw, cgroupMarker) {
             let line = String(decoding: raw, as: UTF8.self)
-            let halves = line.split(separator: " - ", maxSplits: 1)
-            guard halves.count == 2 else { continue }
-            let left = halves[0].split(separator: " "), right = halves[1].split(separator: " ")
+            guard let halves = line.splitOnce(" - ") else { continue }
+            let left = halves.before.split(separator: " "), right = halves.after.split(separator: " ")
             guard left.count >= 5, right.count >= 3, right[0] == "cgroup" else { continue }
             let mountpoint = String(left[4])
             for opt in right[2].split(separator: ",") {
@@ -222,7 +221,7 @@ public struct Cgroup: Sendable {
     public var isFrozen: Bool {
         if version == .v2, let dir = dirs[""] {
             let events = (try? Files.readString(dir + "/cgroup.events")) ?? ""
-            return events.contains("frozen 1")
+            return events.includes("frozen 1")
         }
         guard let dir = dirs["freezer"] else { return false }
         return (try? Files.readString(dir + "/freezer.state"))?.trimmingSpaces == "FROZEN"

@@ -1,5 +1,6 @@
 import BerthAPIModels
 import BerthEngine
+import BerthSystem
 
 /// `GET /containers/json?filters=…`: `{"status":{"exited":true}}` or `{"status":["exited"]}`.
 /// Supported: status, name, id, label, ancestor, exited, health.
@@ -22,7 +23,7 @@ struct ContainerFilters {
 
     func matches(_ c: Container) -> Bool {
         if let s = terms["status"], !s.contains(c.state.status) { return false }
-        if let n = terms["name"], !n.contains(where: { c.name.firstRange(of: $0.hasPrefix("/") ? String($0.dropFirst()) : $0) != nil }) { return false }
+        if let n = terms["name"], !n.contains(where: { c.name.includes($0.hasPrefix("/") ? String($0.dropFirst()) : $0) }) { return false }
         if let h = terms["health"], !h.contains(c.state.health?.status ?? "none") { return false }
         if let i = terms["id"], !i.contains(where: { c.id.hasPrefix($0) }) { return false }
         if let e = terms["exited"], !(c.state.status == "exited" && e.contains(String(c.state.exitCode))) { return false }

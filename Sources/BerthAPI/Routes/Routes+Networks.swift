@@ -1,6 +1,7 @@
 import BerthAPIModels
 import BerthEngine
 import BerthNetwork
+import BerthSystem
 
 extension Router {
     /// The network routes: list, inspect, create, remove, connect, disconnect, prune.
@@ -92,7 +93,7 @@ struct NetworkFilters {
     }
 
     func matches(_ n: NetworkRecord) -> Bool {
-        if let v = terms["name"], !v.contains(where: { n.name.contains($0) }) { return false }
+        if let v = terms["name"], !v.contains(where: { n.name.includes($0) }) { return false }
         if let v = terms["id"], !v.contains(where: { n.id.hasPrefix($0) }) { return false }
         if let v = terms["driver"], !v.contains(n.driver) { return false }
         if let v = terms["type"], !v.contains(n.isPredefined ? "builtin" : "custom") { return false }

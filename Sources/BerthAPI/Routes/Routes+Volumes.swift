@@ -1,5 +1,6 @@
 import BerthAPIModels
 import BerthEngine
+import BerthSystem
 
 extension Router {
     /// The volume routes: list, create, inspect, remove, prune.
@@ -67,7 +68,7 @@ struct VolumeFilters {
             let wantDangling = ["true", "1"].contains(d[0].lowercased())
             if wantDangling == inUse { return false }
         }
-        if let names = terms["name"], !names.contains(where: { $0.isEmpty || v.name.firstRange(of: $0) != nil }) { return false }
+        if let names = terms["name"], !names.contains(where: { $0.isEmpty || v.name.includes($0) }) { return false }
         if let drivers = terms["driver"], !drivers.contains(v.driver) { return false }
         return labelsMatch(v)
     }

@@ -74,9 +74,9 @@ public enum HostFacts {
         guard let text = try? Files.readString("/proc/self/mountinfo") else { return nil }
         var best: (length: Int, type: String)?
         for line in text.split(separator: "\n") {
-            let halves = line.split(separator: " - ", maxSplits: 1)
-            let fields = halves[0].split(separator: " ")
-            guard halves.count == 2, fields.count >= 5, let type = halves[1].split(separator: " ").first else { continue }
+            guard let halves = line.splitOnce(" - ") else { continue }
+            let fields = halves.before.split(separator: " ")
+            guard fields.count >= 5, let type = halves.after.split(separator: " ").first else { continue }
             let mountPoint = String(fields[4])
             let covers = mountPoint == "/" || path == mountPoint || path.hasPrefix(mountPoint + "/")
             if covers && mountPoint.count >= (best?.length ?? -1) { best = (mountPoint.count, String(type)) }
@@ -100,7 +100,7 @@ public enum HostFacts {
         var threads = 0
         if let status = try? Files.readString("/proc/self/status") {
             for line in status.split(separator: "\n") where line.hasPrefix("Threads:") {
-                threads = Int(line.dropFirst(8).trimmingPrefix(while: { $0 == " " || $0 == "\t" })) ?? 0
+                threads = Int(line.dropFirst(8).drop(while: { $0 == " " || $0 == "\t" })) ?? 0
             }
         }
         return (fds, threads)

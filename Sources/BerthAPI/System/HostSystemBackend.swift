@@ -32,7 +32,7 @@ public struct HostSystemBackend: SystemBackend {
     public static func loadEngineID(dataRoot: String) throws -> String {
         let path = Files.join(dataRoot, "engine-id")
         if let text = try? Files.readString(path) {
-            let id = text.trimmingPrefix(while: \.isWhitespace).prefix(while: { !$0.isWhitespace })
+            let id = text.drop(while: \.isWhitespace).prefix(while: { !$0.isWhitespace })
             if !id.isEmpty { return String(id) }
         }
         let id = HostFacts.randomUUID()

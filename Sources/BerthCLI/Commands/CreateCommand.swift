@@ -68,5 +68,5 @@ func createContainer(_ invocation: Invocation, _ spec: ContainerSpec) throws -> 
 /// Whether a 404 from create is about the image (not, say, a network).
 private func isMissingImage(_ error: ClientError) -> Bool {
     guard case .api(_, let message) = error else { return false }
-    return message.lowercased().contains("no such image") || message.lowercased().contains("image")
+    return message.lowercased().includes("no such image") || message.lowercased().includes("image")
 }

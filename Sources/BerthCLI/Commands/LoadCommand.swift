@@ -1,7 +1,8 @@
 #if canImport(Glibc)
-import Glibc
 #endif
 import BerthClient
+import BerthSystem
+import Glibc
 
 extension Command {
     /// `berth load` = `berth image load`: `POST /images/load?quiet=1&platform=` with the
@@ -27,7 +28,7 @@ extension Command {
                 if let platform = invocation.flags.string("platform") { query.append(("platform", platform)) }
                 let stream = try invocation.client().upload(
                     ClientRequest("POST", "/images/load", query: query, headers: [("Content-Type", "application/x-tar")]), from: fd)
-                if stream.head.headers["Content-Type"]?.contains("json") == true {
+                if stream.head.headers["Content-Type"]?.includes("json") == true {
                     var renderer = ProgressRenderer(out: invocation.out)
                     try renderer.consume(stream)
                 } else {

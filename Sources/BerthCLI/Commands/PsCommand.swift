@@ -1,5 +1,6 @@
 import BerthAPIModels
 import BerthClient
+import BerthSystem
 
 extension Command {
     /// `berth ps` = `berth container ls`: `GET /containers/json?all=1&limit=N&size=1&filters=`.
@@ -29,7 +30,7 @@ private func runPs(_ invocation: Invocation) throws -> Int32 {
     var format = invocation.format
     if format.isEmpty, let configured = ClientConfig.load(invocation)["psFormat"]?.stringValue { format = configured }
     let quiet = flags.bool("quiet") && (format.isEmpty || !flags.isSet("format"))
-    let wantsSize = flags.bool("size") || (!quiet && format.contains(".Size"))
+    let wantsSize = flags.bool("size") || (!quiet && format.includes(".Size"))
     var query: [(String, String)] = []
     if flags.bool("all") { query.append(("all", "1")) }
     if last > 0 { query.append(("limit", String(last))) }

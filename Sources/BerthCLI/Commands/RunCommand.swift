@@ -1,5 +1,6 @@
 import BerthAPIModels
 import BerthClient
+import BerthSystem
 
 extension Command {
     /// `berth run` = `berth container run`, in Docker's order: create (pulling if
@@ -74,11 +75,11 @@ private func runError(_ message: String, status: Int32) -> CLIError {
 /// invoked, else 125 (Docker's `toStatusError`).
 private func startError(_ error: any Error) -> CLIError {
     let message = errorText(error)
-    if message.contains("executable file not found") || message.contains("no such file or directory")
-        || message.contains("system cannot find the file specified") {
+    if message.includes("executable file not found") || message.includes("no such file or directory")
+        || message.includes("system cannot find the file specified") {
         return runError(message, status: 127)
     }
-    if message.contains("permission denied") || message.contains("is a directory") {
+    if message.includes("permission denied") || message.includes("is a directory") {
         return runError(message, status: 126)
     }
     return runError(message, status: 125)

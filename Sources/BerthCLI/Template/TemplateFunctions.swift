@@ -1,4 +1,5 @@
 import BerthAPIModels
+import BerthSystem
 
 /// Go's built-in template functions and Docker's additions.
 enum TemplateFunctions {
@@ -82,9 +83,9 @@ enum TemplateFunctions {
         if sep.isEmpty { return s.map { String($0) } }
         var parts: [String] = []
         var rest = Substring(s)
-        while let range = rest.firstRange(of: sep) {
-            parts.append(String(rest[..<range.lowerBound]))
-            rest = rest[range.upperBound...]
+        while let (before, after) = rest.splitOnce(sep) {
+            parts.append(String(before))
+            rest = after
         }
         parts.append(String(rest))
         return parts

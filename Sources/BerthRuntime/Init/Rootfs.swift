@@ -51,7 +51,7 @@ struct Rootfs {
         if type == "mqueue" || type == "sysfs" || type == "proc" { data = "" }
         do {
             try Mounter.mount(m.source ?? type, dest, type, options.flags, data)
-        } catch let e as SyscallError where e.code == EINVAL && type == "devpts" && data.contains("gid=") {
+        } catch let e as SyscallError where e.code == EINVAL && type == "devpts" && data.includes("gid=") {
             // Without a group 5 in the user namespace the kernel refuses gid=5.
             let trimmed = options.data.filter { !$0.hasPrefix("gid=") }.joined(separator: ",")
             try Mounter.mount(m.source ?? type, dest, type, options.flags, trimmed)
@@ -107,7 +107,7 @@ struct Rootfs {
     func finish() throws {
         for (key, value) in (spec.linux?.sysctl ?? [:]).sorted(by: { $0.key < $1.key }) {
             try stage("sysctl \(key)") {
-                guard !key.contains(".."), !key.hasPrefix("/") else {
+                guard !key.includes(".."), !key.hasPrefix("/") else {
                     throw BerthError("invalid sysctl key \"\(key)\"")
                 }
                 try Files.writeExisting("/proc/sys/" + key.replacingDots(), value)
