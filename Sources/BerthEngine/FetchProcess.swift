@@ -39,20 +39,10 @@ final class FetchProcess: @unchecked Sendable {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, input[0], 0)
         posix_spawn_file_actions_adddup2(&actions, output[1], 1)
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        // berthd blocks and ignores signals of its own; the helper starts with defaults.
-        var empty = sigset_t(), all = sigset_t()
-        sigemptyset(&empty)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        posix_spawnattr_setsigdefault(&attr, &all)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var cargs = [strdup(program), nil]
+        let cargs = [strdup(program), nil]
         defer { cargs.forEach { free($0) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, program, &actions, &attr, &cargs, environ)
+        let rc = Spawn.withCleanSignals(&pid, program, &actions, cargs, environ)
         close(input[0]); close(output[1])
         guard rc == 0 else {
             close(input[1]); close(output[0])

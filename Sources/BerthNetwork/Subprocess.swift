@@ -27,24 +27,14 @@ enum Subprocess {
         posix_spawn_file_actions_addopen(&actions, 0, String(inPath), O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, String(errPath), O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        // A fresh signal mask and default handlers: berthd ignores SIGTERM/SIGINT itself, and
-        // aardvark-dns, started by netavark, would inherit that.
-        var empty = sigset_t(), all = sigset_t()
-        sigemptyset(&empty)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        posix_spawnattr_setsigdefault(&attr, &all)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var cargs = argv.map { strdup($0) } + [nil]
+        let cargs = argv.map { strdup($0) } + [nil]
         defer { cargs.forEach { free($0) } }
         let env = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]
-        var cenv = env.map { strdup($0) } + [nil]
+        let cenv = env.map { strdup($0) } + [nil]
         defer { cenv.forEach { free($0) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, argv[0], &actions, &attr, &cargs, &cenv)
+        // A fresh signal mask and default handlers (see Spawn).
+        let rc = Spawn.withCleanSignals(&pid, argv[0], &actions, cargs, cenv)
         guard rc == 0 else { throw SyscallError(syscall: "posix_spawn", path: argv[0], code: rc) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
