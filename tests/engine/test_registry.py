@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -294,6 +295,23 @@ def wait_gone(pids: list[int], timeout: float = 15) -> list[int]:
     return alive
 
 
+@contextmanager
+def pull_in_mid_layer(daemon, ref, what):
+    """Starts `docker pull ref`; once more than 512 KiB of a layer is in an ingest file,
+    yields the pids of berthd's berth-fetch processes (one: the pull's). The docker CLI is
+    killed on the way out."""
+    pull = subprocess.Popen(["docker", "pull", ref], env=daemon.env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_mid_layer(daemon, what)
+        fetchers = fetch_children(daemon.pid)
+        assert len(fetchers) == 1, fetchers
+        yield fetchers
+    finally:
+        pull.kill()
+        pull.wait(30)
+
+
 def wait_mid_layer(daemon, what):
     """Waits until a pull has more than 512 KiB of a layer in an ingest file."""
     deadline = time.monotonic() + 60
@@ -323,29 +341,15 @@ def test_a_pull_interrupted_mid_layer_completes_when_repeated(registry, make_oci
     try:
         with run_berthd() as daemon:
             # 1. The client goes away mid-layer: berth-fetch stops and removes its ingest.
-            pull = subprocess.Popen(["docker", "pull", slow_ref], env=daemon.env,
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            try:
-                wait_mid_layer(daemon, "client gone")
-                fetchers = fetch_children(daemon.pid)
-                assert len(fetchers) == 1, fetchers
-            finally:
-                pull.kill()
-                pull.wait(30)
+            with pull_in_mid_layer(daemon, slow_ref, "client gone") as fetchers:
+                pass   # leaving kills the docker CLI
             assert wait_gone(fetchers) == [], "berth-fetch kept running after its client went away"
             assert ingests(daemon) == []
             assert daemon.ping()
 
             # 2. berthd is killed mid-layer: berth-fetch stops too.
-            pull = subprocess.Popen(["docker", "pull", slow_ref], env=daemon.env,
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            try:
-                wait_mid_layer(daemon, "berthd killed")
-                fetchers = fetch_children(daemon.pid)
-                assert len(fetchers) == 1, fetchers
-                os.kill(daemon.pid, signal.SIGKILL)   # mid-layer
-            finally:
-                pull.wait(30)
+            with pull_in_mid_layer(daemon, slow_ref, "berthd killed") as fetchers:
+                os.kill(daemon.pid, signal.SIGKILL)
             assert wait_gone(fetchers) == [], "berth-fetch outlived berthd"
 
             # Start the daemon again on the same data root: leftovers are collected at start.
