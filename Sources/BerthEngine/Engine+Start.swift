@@ -103,15 +103,18 @@ extension Engine {
         try Files.write(dir + "/resolv.conf", net.resolvConf)
     }
 
-    /// Watches a running container from a plain thread: the shim answers `wait` when the
-    /// container has exited.
+    /// Watches a running container for its exit (with the ExitWatcher's thread).
     func watch(_ id: String) {
         let shim = ShimProcess(stateDir: shimDir(id))
-        Threads.detach { [self] in
-            let status = (try? shim.request(ShimRequest(op: "wait")).0) ?? shim.exitStatus
+        // The shim answers `wait` when the container exits; no answer (a shim that is gone)
+        // falls back to the exit status it wrote, else 255.
+        let exited: @Sendable (ShimStatus?) -> Void = { [self] answer in
+            let status = answer ?? shim.exitStatus
                 ?? ShimStatus(id: id, pid: 0, status: "stopped", exitCode: 255, exitedAt: WallClock.rfc3339Nano())
             Task { await self.recordExit(id, status) }
         }
+        guard let fd = try? shim.send(ShimRequest(op: "wait")) else { return exited(nil) }
+        ExitWatcher.shared.whenReadable(fd) { fd in exited(try? ShimProcess.answer(fd, exact: false)) }
     }
 
     /// The container has exited: record it, unmount, wake waiters, and auto-remove.

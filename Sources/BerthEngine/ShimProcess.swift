@@ -56,38 +56,15 @@ struct ShimProcess {
             throw BerthError(message.isEmpty ? "berth-shim exited before it was ready" : message)
         }
         // The shim runs on in its own session; reap it so it leaves no zombie behind.
-        Threads.detach { var s: Int32 = 0; waitpid(pid, &s, 0) }
+        ExitWatcher.shared.reap(pid)
         return ShimProcess(stateDir: stateDir)
     }
 
     /// One request, one answer. `connection` keeps the socket open (for attach).
     func request(_ request: ShimRequest, keepOpen: Bool = false) throws -> (ShimStatus, Int32?) {
-        let fd = try sys("connect", path: socketPath) { berth_unix_connect(socketPath) }
+        let fd = try send(request)
         do {
-            try FD.writeAll(fd, try OCIJSON.encode(request) + [10])
-            var line: [UInt8] = []
-            if keepOpen {
-                // Byte by byte: what follows the answer is the attach stream, not ours to read.
-                var byte: UInt8 = 0
-                while true {
-                    let n = read(fd, &byte, 1)
-                    if n < 0 && errno == EINTR { continue }
-                    if n <= 0 { throw BerthError("berth-shim closed the connection") }
-                    if byte == 10 { break }
-                    line.append(byte)
-                }
-            } else {
-                // One answer per connection: read it in one go.
-                var buf = [UInt8](repeating: 0, count: 4096)
-                while true {
-                    let n = read(fd, &buf, buf.count)
-                    if n < 0 && errno == EINTR { continue }
-                    if n <= 0 { throw BerthError("berth-shim closed the connection") }
-                    if let nl = buf[0..<n].firstIndex(of: 10) { line += buf[0..<nl]; break }
-                    line += buf[0..<n]
-                }
-            }
-            let status = try OCIJSON.decode(ShimStatus.self, from: line)
+            let status = try Self.answer(fd, exact: keepOpen)
             if keepOpen { return (status, fd) }
             close(fd)
             return (status, nil)
@@ -95,6 +72,45 @@ struct ShimProcess {
             close(fd)
             throw error
         }
+    }
+
+    /// Connects and sends `request`; the answer is for the caller to read (see `answer`).
+    func send(_ request: ShimRequest) throws -> Int32 {
+        let fd = try sys("connect", path: socketPath) { berth_unix_connect(socketPath) }
+        do {
+            try FD.writeAll(fd, try OCIJSON.encode(request) + [10])
+        } catch {
+            close(fd)
+            throw error
+        }
+        return fd
+    }
+
+    /// Reads the shim's one-line answer from `fd`. `exact` reads byte by byte, so that what
+    /// follows the answer (an attach stream) stays unread; otherwise in one go, as the
+    /// answer is all the connection carries.
+    static func answer(_ fd: Int32, exact: Bool) throws -> ShimStatus {
+        var line: [UInt8] = []
+        if exact {
+            var byte: UInt8 = 0
+            while true {
+                let n = read(fd, &byte, 1)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { throw BerthError("berth-shim closed the connection") }
+                if byte == 10 { break }
+                line.append(byte)
+            }
+        } else {
+            var buf = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = read(fd, &buf, buf.count)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { throw BerthError("berth-shim closed the connection") }
+                if let nl = buf[0..<n].firstIndex(of: 10) { line += buf[0..<nl]; break }
+                line += buf[0..<n]
+            }
+        }
+        return try OCIJSON.decode(ShimStatus.self, from: line)
     }
 
     /// The exit status the shim wrote, if the container has exited.

@@ -165,6 +165,21 @@ int berth_setresgid(gid_t r, gid_t e, gid_t s) { return setresgid(r, e, s); }
 int berth_pidfd_open(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
 int berth_ioctl_int(int fd, unsigned long request, int value) { return ioctl(fd, request, value); }
 
+#include <sys/epoll.h>
+int berth_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
+int berth_epoll_del(int epfd, int fd) { return epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL); }
+int berth_epoll_add(int epfd, int fd, uint64_t token) {
+    struct epoll_event ev = { .events = EPOLLIN, .data.u64 = token };
+    return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+int berth_epoll_wait(int epfd, uint64_t *tokens, int max, int timeout_ms) {
+    struct epoll_event events[64];
+    if (max > 64) max = 64;
+    int n = epoll_wait(epfd, events, max, timeout_ms);
+    for (int i = 0; i < n; i++) tokens[i] = events[i].data.u64;
+    return n;
+}
+
 uint32_t berth_scmp_act_errno(uint32_t code) { return SCMP_ACT_ERRNO(code); }
 uint32_t berth_scmp_act_trace(uint32_t code) { return SCMP_ACT_TRACE(code); }
 

@@ -106,3 +106,56 @@ def test_twenty_loggers_survive_kill_9(berthd, docker):  # noqa: F811
         for name in long:
             assert json.loads(docker("inspect", name).stdout)[0]["State"]["ExitCode"] == 137
         assert docker("rm", *long, *exiting).returncode == 0
+
+
+def threads_of(pid):
+    return len(os.listdir(f"/proc/{pid}/task"))
+
+
+def zombie_children(pid):
+    """Children of `pid` that have exited and not been reaped."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = open(f"/proc/{entry}/stat").read()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2:].split()
+            if fields[0] == "Z" and int(fields[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def test_exits_are_watched_by_one_thread_before_and_after_a_restart(berthd, docker):  # noqa: F811
+    """berthd watches every running container's exit, and reaps every shim, from one epoll
+    thread: its thread count does not grow with the containers it runs, exits are reported
+    (before and after a daemon restart) and no shim is left a zombie."""
+    first = docker("run", "-d", "busybox", "sleep", "1000").stdout.decode().strip()
+    assert len(first) == 64
+    time.sleep(0.5)
+    before = threads_of(berthd.pid)
+    ids = [first] + [docker("run", "-d", "busybox", "sleep", "1000").stdout.decode().strip() for _ in range(11)]
+    assert all(len(i) == 64 for i in ids)
+    time.sleep(0.5)
+    assert threads_of(berthd.pid) < before + 4, (before, threads_of(berthd.pid))
+
+    for i in ids[:6]:
+        assert docker("kill", i).returncode == 0
+    for i in ids[:6]:
+        r = docker("wait", i)
+        assert r.stdout.strip() == b"137", r.stderr
+    deadline = time.monotonic() + 10
+    while zombie_children(berthd.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert zombie_children(berthd.pid) == []
+
+    with killed_and_restarted(berthd, outage=0.5):   # the rest are watched again by the new daemon
+        pid = int(berthd.pidfile.read_text())
+        for i in ids[6:]:
+            assert docker("kill", i).returncode == 0
+        for i in ids[6:]:
+            r = docker("wait", i)
+            assert r.stdout.strip() == b"137", r.stderr
+        assert "Exited (137)" in docker("ps", "-a", "--filter", f"id={ids[-1]}").stdout.decode()
+        assert zombie_children(pid) == []

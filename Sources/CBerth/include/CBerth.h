@@ -77,6 +77,14 @@ int berth_mknod(const char *path, mode_t mode, unsigned int major, unsigned int 
 int berth_pidfd_open(pid_t pid);
 int berth_ioctl_int(int fd, unsigned long request, int value);
 
+// epoll (<sys/epoll.h> is not in Swift's Glibc module, and `struct epoll_event` is packed
+// on x86_64): events cross as 64-bit tokens. berth_epoll_add watches `fd` for input (and
+// hang-up); wait fills `tokens` and returns how many, or -1 with errno.
+int berth_epoll_create(void);
+int berth_epoll_add(int epfd, int fd, uint64_t token);
+int berth_epoll_del(int epfd, int fd);
+int berth_epoll_wait(int epfd, uint64_t *tokens, int max, int timeout_ms);
+
 // Extended attributes (<sys/xattr.h> is not in Swift's Glibc module) and device numbers
 // (makedev/major/minor are macros), for layer unpack and diff.
 int berth_fsetxattr(int fd, const char *name, const void *value, size_t size);
