@@ -1,11 +1,12 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import BerthSystem
 import Testing
 @testable import BerthRuntime
 
 /// Destinations resolve inside the rootfs; `..` and relative symlinks may not climb out.
-@Suite struct SecureJoinTests {
+@Suite final class SecureJoinTests {
     let root: String
 
     init() throws {
@@ -16,6 +17,8 @@ import Testing
         symlink("../../../../..", root + "/up")      // relative: climbs out
         symlink("etc", root + "/rel")
     }
+
+    deinit { try? Files.removeAll(root) }
 
     @Test func plainPaths() throws {
         #expect(try SecureJoin.resolve(root: root, path: "/etc/hosts") == root + "/etc/hosts")

@@ -159,3 +159,5 @@ def test_exits_are_watched_by_one_thread_before_and_after_a_restart(berthd, dock
             assert r.stdout.strip() == b"137", r.stderr
         assert "Exited (137)" in docker("ps", "-a", "--filter", f"id={ids[-1]}").stdout.decode()
         assert zombie_children(pid) == []
+        # While a daemon runs: the fixture's teardown would find none.
+        assert docker("rm", *ids).returncode == 0
