@@ -209,4 +209,11 @@ extension Engine {
             network.release(sb.containerID)
         }
     }
+
+    /// Before the engine goes away: finish owed teardowns, and remove the networks' anchors
+    /// when nothing runs. (Registry work needs nothing here: each runs in its own berth-fetch.)
+    public func shutdown() async {
+        restoreNetworks()
+        network.removeAnchorsIfIdle()
+    }
 }

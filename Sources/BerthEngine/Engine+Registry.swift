@@ -56,13 +56,6 @@ extension Engine {
         try await FetchProcess.start(request).finish(emit: nil)
     }
 
-    /// Registry work needs nothing from the engine at shutdown: each runs in its own
-    /// berth-fetch. What is left is the networks' anchors.
-    public func shutdown() async {
-        restoreNetworks()
-        network.removeAnchorsIfIdle()
-    }
-
     /// `POST /images/create?fromImage=`: resolves `reference` to one platform's manifest.
     /// Errors here (no such manifest, refused credentials) are the request's status, as in
     /// Docker, where nothing has been streamed yet.
@@ -72,16 +65,7 @@ extension Engine {
         request.reference = reference.description
         request.platform = platform?.description
         let fetch = try FetchProcess.start(request)
-        try await withTaskCancellationHandler {
-            while let line = await fetch.next() {
-                if line.ready == true { return }
-                if let error = line.error { throw error.engineError }
-                if let progress = line.progress { emit(progress) }
-            }
-            throw EngineError.internalError("berth-fetch ended without an answer")
-        } onCancel: {
-            fetch.cancel()
-        }
+        _ = try await fetch.receive(until: { $0.ready == true }, emit: emit)
         return PendingPull(fetch: fetch, reference: reference, engine: self, emit: emit)
     }
 

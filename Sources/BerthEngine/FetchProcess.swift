@@ -83,13 +83,19 @@ final class FetchProcess: @unchecked Sendable {
     }
 
     /// Forwards progress lines to `emit` until the last line; returns what `done` carries
-    /// or throws the failure. If the calling task is cancelled, berth-fetch is told to stop.
+    /// or throws the failure.
     func finish(emit: (@Sendable (JSONValue) -> Void)?) async throws -> JSONValue {
+        try await receive(until: { $0.done != nil }, emit: emit).done ?? .null
+    }
+
+    /// Forwards progress lines to `emit` until one that `wanted` accepts, which it returns;
+    /// an `error` line is thrown. If the calling task is cancelled, berth-fetch is told to stop.
+    func receive(until wanted: @Sendable (FetchLine) -> Bool, emit: (@Sendable (JSONValue) -> Void)?) async throws -> FetchLine {
         try await withTaskCancellationHandler {
             while let line = await next() {
-                if let progress = line.progress { emit?(progress) }
                 if let error = line.error { throw error.engineError }
-                if let done = line.done { return done }
+                if wanted(line) { return line }
+                if let progress = line.progress { emit?(progress) }
             }
             throw EngineError.internalError("berth-fetch ended without an answer")
         } onCancel: {
