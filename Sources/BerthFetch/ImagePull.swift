@@ -49,11 +49,14 @@ struct ImagePull: Sendable {
         }
         let chain = Digest.chainIDs(diffIDs)
 
-        // Layer lines in Docker's order; the ones already unpacked need no work.
+        // Layer lines in Docker's order; the ones already unpacked, with their blob in the
+        // store, need no work. A snapshot without its blob (an interrupted pull unpacked it,
+        // and garbage collection at the next start took the unreferenced blob) gets the blob
+        // again: save and push need it. Its unpack then finds the snapshot there.
         var work: [Int] = []
         for (i, layer) in manifest.layers.enumerated() {
             let id = ProgressEvent.shortID(layer.digest)
-            if snapshots.hasLayer(chain[i]) {
+            if snapshots.hasLayer(chain[i]) && content.contains(layer.digest) {
                 emit(ProgressMessage("Already exists", id: id))
             } else {
                 emit(ProgressMessage("Pulling fs layer", id: id))
