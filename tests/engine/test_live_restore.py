@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from fixtures.berthd import berth_binary
+from fixtures.cleanup import find_children
 from test_docker_clients import docker  # noqa: F401  (the fixture)
 
 
@@ -114,17 +115,7 @@ def threads_of(pid):
 
 def zombie_children(pid):
     """Children of `pid` that have exited and not been reaped."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = open(f"/proc/{entry}/stat").read()
-            except OSError:
-                continue
-            fields = stat[stat.rindex(")") + 2:].split()
-            if fields[0] == "Z" and int(fields[1]) == pid:
-                found.append(int(entry))
-    return found
+    return find_children(pid, state="Z")
 
 
 def test_exits_are_watched_by_one_thread_before_and_after_a_restart(berthd, docker):  # noqa: F811

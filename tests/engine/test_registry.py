@@ -16,6 +16,7 @@ import pytest
 
 from fixtures.berthd import berth_binary, run_berthd
 from fixtures.busybox import LayerSpec
+from fixtures.cleanup import find_children
 
 pytestmark = pytest.mark.skipif(not shutil.which("skopeo") or not shutil.which("docker"),
                                 reason="needs skopeo and the docker CLI")
@@ -270,18 +271,7 @@ class SlowProxy:
 
 def fetch_children(pid: int) -> list[int]:
     """The berth-fetch processes `pid` started (berthd runs each registry job in one)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        comm, rest = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
-        if comm == "berth-fetch" and int(rest[1]) == pid:
-            found.append(int(entry.name))
-    return found
+    return find_children(pid, comm="berth-fetch")
 
 
 def wait_gone(pids: list[int], timeout: float = 15) -> list[int]:
